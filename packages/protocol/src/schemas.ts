@@ -1,0 +1,32 @@
+import type { z } from 'zod'
+import { alertRuleSchema, alertSchema } from './alert.js'
+import { anomalySchema } from './anomaly.js'
+import { batchRequestSchema, batchResponseSchema, eventResultSchema } from './batch.js'
+import { messageSchema } from './content.js'
+import { errorBodySchema } from './error-body.js'
+import { evaluationResultSchema } from './evaluation.js'
+import { eventSchema } from './event.js'
+import { verdictSchema } from './verdict.js'
+import { webhookPayloadSchema } from './webhook.js'
+
+/**
+ * Every top-level wire contract by name. The JSON Schema export and the test vectors refer to
+ * schemas by these names, so other languages can run the same vectors.
+ */
+export const WIRE_SCHEMAS = {
+  event: eventSchema,
+  message: messageSchema,
+  batchRequest: batchRequestSchema,
+  eventResult: eventResultSchema,
+  batchResponse: batchResponseSchema,
+  evaluationResult: evaluationResultSchema,
+  anomaly: anomalySchema,
+  verdict: verdictSchema,
+  alert: alertSchema,
+  alertRule: alertRuleSchema,
+  webhookPayload: webhookPayloadSchema,
+  errorBody: errorBodySchema,
+} as const satisfies Record<string, z.ZodType>
+
+/** The name of a wire contract. */
+export type WireSchemaName = keyof typeof WIRE_SCHEMAS
