@@ -1,0 +1,37 @@
+export { openStore, storeFor, type ProjectStore, type Store, type StoreOptions } from './store.js'
+export type { Connection, Database, DriverName } from './drivers/database.js'
+export { connectPglite, type PgliteConnection, type PgliteOptions } from './drivers/pglite.js'
+export { connectPostgres, type PostgresOptions } from './drivers/postgres-js.js'
+export { StoreError, type StoreErrorCode } from './errors.js'
+export { toStorable, toStorableText } from './sanitize.js'
+export { queryRows } from './raw-query.js'
+export { API_KEY_TAG, apiKeyPrefix, generateApiKey, hashApiKey } from './api-key-secret.js'
+export type { ApiKeyInfo, ApiKeyScope, VerifiedApiKey } from './repositories/api-keys.js'
+export type { EventQuery, InsertOutcome, StoredEvent } from './repositories/events.js'
+export type { Project } from './repositories/projects.js'
+export {
+  API_KEY_SCOPES,
+  DELIVERY_STATUSES,
+  SEVERITIES,
+  aiModels,
+  alertRules,
+  alerts,
+  apiKeys,
+  apiUsage,
+  detectorState,
+  discussions,
+  evaluations,
+  events,
+  modelScores,
+  projectMembers,
+  projects,
+  submissionVotes,
+  testResults,
+  testRuns,
+  testScenarios,
+  testSubmissions,
+  users,
+  verdicts,
+  webhookDeliveries,
+  webhooks,
+} from './schema/index.js'
