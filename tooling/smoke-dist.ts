@@ -1,0 +1,54 @@
+/**
+ * Loads every built library the way a consumer would (ESM import and CJS require of `dist/`, no
+ * source condition) and exercises it once, so a broken bundle, exports map or asset path fails CI.
+ */
+import { createRequire } from 'node:module'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type * as Protocol from '@anansi/protocol'
+import type * as Store from '@anansi/store'
+import { z } from 'zod'
+
+const root = join(import.meta.dirname, '..')
+const require = createRequire(import.meta.url)
+const dist = (pkg: string, file: string): string => join(root, 'packages', pkg, 'dist', file)
+
+// Checks at run time that the export is a function; its type is the real module's, from the sources.
+const fn = <T>() => z.custom<T>((value) => typeof value === 'function')
+const protocolShape = z.object({
+  uuidv7: fn<typeof Protocol.uuidv7>(),
+  validateBatch: fn<typeof Protocol.validateBatch>(),
+})
+const storeShape = z.object({ openStore: fn<typeof Store.openStore>() })
+
+const protocolEsm = protocolShape.parse(
+  await import(pathToFileURL(dist('protocol', 'index.js')).href),
+)
+const protocolCjs = protocolShape.parse(require(dist('protocol', 'index.cjs')))
+for (const protocol of [protocolEsm, protocolCjs]) {
+  const event = {
+    id: protocol.uuidv7(),
+    timestamp: new Date().toISOString(),
+    model: { provider: 'openai', name: 'm' },
+    category: 'c',
+    input: { type: 'text', text: 'hi' },
+    status: 'ok',
+  }
+  const result = z
+    .object({ ok: z.literal(true) })
+    .safeParse(protocol.validateBatch({ events: [event] }))
+  if (!result.success) throw new Error('built protocol rejected a valid batch')
+}
+
+const storeModules = [
+  await import(pathToFileURL(dist('store', 'index.js')).href),
+  require(dist('store', 'index.cjs')),
+]
+for (const module of storeModules) {
+  const { openStore } = storeShape.parse(module)
+  // Opening migrates, which proves the built bundle finds the committed migrations.
+  const store = await openStore({ driver: 'pglite' })
+  await store.createProject({ name: 'smoke', slug: 'smoke' })
+  await store.close()
+}
+console.log('dist smoke: protocol and store load and work as ESM and CJS')
