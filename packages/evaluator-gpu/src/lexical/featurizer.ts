@@ -1,4 +1,4 @@
-import { murmur3Utf8 } from './murmur3.js'
+import { hashBegin, hashByte, hashCodePoint, hashEnd, hashString } from './murmur3.js'
 
 /** The featurizer every lexical model was trained with (training/FEATURIZER.md is the spec). */
 export const FEATURIZER_NAME = 'anansi-hash-ngrams-v1'
@@ -56,29 +56,58 @@ export interface Features {
   truncated: boolean
 }
 
+const COLON = 0x3a
+const SPACE = 0x20
+// Reused between calls (one featurization runs at a time): counts per bucket plus the buckets
+// touched, so no Map or per-text array of bucket size is allocated.
+let scratch = new Uint32Array(0)
+
 /** Featurizes one text into bucket counts exactly as the Python training code does. */
 export function featurize(text: string, spec: FeaturizerSpec = DEFAULT_FEATURIZER): Features {
   const normalized = normalizeText(text, spec.maxCodePoints)
   const words = normalized.text.match(WORD) ?? []
-  const counts = new Map<number, number>()
-  const add = (feature: string): void => {
-    const index = murmur3Utf8(feature) % spec.buckets
-    counts.set(index, (counts.get(index) ?? 0) + 1)
+  if (scratch.length !== spec.buckets) scratch = new Uint32Array(spec.buckets)
+  const counts = scratch
+  const touched: number[] = []
+  const bump = (): void => {
+    const index = hashEnd() % spec.buckets
+    if (counts[index] === 0) touched.push(index)
+    counts[index] = (counts[index] ?? 0) + 1
   }
   const [charMin, charMax] = spec.charNgrams
+  const points: number[] = []
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] ?? ''
-    add(`w:${word}`)
-    if (spec.wordNgrams[1] >= 2 && i + 1 < words.length) add(`b:${word} ${words[i + 1] ?? ''}`)
-    const padded = Array.from(` ${word} `)
+    hashBegin()
+    hashByte(0x77) // "w:" + word
+    hashByte(COLON)
+    hashString(word)
+    bump()
+    if (spec.wordNgrams[1] >= 2 && i + 1 < words.length) {
+      hashBegin()
+      hashByte(0x62) // "b:" + word + " " + next
+      hashByte(COLON)
+      hashString(word)
+      hashByte(SPACE)
+      hashString(words[i + 1] ?? '')
+      bump()
+    }
+    // " " + word + " " as code points, so n-grams count astral characters once.
+    points.length = 0
+    points.push(SPACE)
+    for (const ch of word) points.push(ch.codePointAt(0) ?? 0)
+    points.push(SPACE)
     for (let n = charMin; n <= charMax; n += 1) {
-      for (let start = 0; start + n <= padded.length; start += 1)
-        add(`c:${padded.slice(start, start + n).join('')}`)
+      for (let start = 0; start + n <= points.length; start += 1) {
+        hashBegin()
+        hashByte(0x63) // "c:" + gram
+        hashByte(COLON)
+        for (let k = start; k < start + n; k += 1) hashCodePoint(points[k] ?? 0)
+        bump()
+      }
     }
   }
-  return {
-    indices: [...counts.keys()],
-    counts: [...counts.values()],
-    truncated: normalized.truncated,
-  }
+  const values = touched.map((index) => counts[index] ?? 0)
+  for (const index of touched) counts[index] = 0
+  return { indices: touched, counts: values, truncated: normalized.truncated }
 }

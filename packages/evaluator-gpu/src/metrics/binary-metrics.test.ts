@@ -20,15 +20,29 @@ describe('binary metrics', () => {
 
   it('gives 1 for perfect separation and 1 − AUROC when scores are negated', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)), { minLength: 2, maxLength: 60 }), (rows) => {
-        const scores = rows.map((r) => r[0])
-        const labels = rows.map((r) => r[1])
-        const a = auroc(scores, labels)
-        const b = auroc(scores.map((s) => -s), labels)
-        if (a === null || b === null) return
-        expect(a + b).toBeCloseTo(1, 9)
-        expect(auroc(labels.map((l) => l), labels)).toBe(1)
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)), {
+          minLength: 2,
+          maxLength: 60,
+        }),
+        (rows) => {
+          const scores = rows.map((r) => r[0])
+          const labels = rows.map((r) => r[1])
+          const a = auroc(scores, labels)
+          const b = auroc(
+            scores.map((s) => -s),
+            labels,
+          )
+          if (a === null || b === null) return
+          expect(a + b).toBeCloseTo(1, 9)
+          expect(
+            auroc(
+              labels.map((l) => l),
+              labels,
+            ),
+          ).toBe(1)
+        },
+      ),
     )
   })
 })

@@ -20,7 +20,7 @@ export function auroc(scores: readonly number[], labels: readonly number[]): num
   const negatives = labels.length - positives
   if (positives === 0 || negatives === 0) return null
   let rankSum = 0
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i
     while (j < order.length && order[j]?.[0] === order[i]?.[0]) j += 1
     const averageRank = (i + 1 + j) / 2 // ranks i+1 … j share their mean
@@ -31,7 +31,10 @@ export function auroc(scores: readonly number[], labels: readonly number[]): num
 }
 
 /** Average precision (scikit-learn's definition: Σ (Rₙ − Rₙ₋₁) Pₙ over distinct thresholds). */
-export function averagePrecision(scores: readonly number[], labels: readonly number[]): number | null {
+export function averagePrecision(
+  scores: readonly number[],
+  labels: readonly number[],
+): number | null {
   const positives = labels.filter((l) => l === 1).length
   if (positives === 0) return null
   const order = scores.map((s, i) => [s, labels[i] ?? 0] as const).sort((a, b) => b[0] - a[0])
@@ -39,7 +42,7 @@ export function averagePrecision(scores: readonly number[], labels: readonly num
   let seen = 0
   let previousRecall = 0
   let ap = 0
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i
     while (j < order.length && order[j]?.[0] === order[i]?.[0]) {
       tp += order[j]?.[1] === 1 ? 1 : 0
@@ -55,15 +58,22 @@ export function averagePrecision(scores: readonly number[], labels: readonly num
 }
 
 /** Precision, recall, F1 and false-positive rate at a threshold (score ≥ threshold is positive), plus AUROC and AUPRC. */
-export function binaryMetrics(scores: readonly number[], labels: readonly number[], threshold: number): BinaryMetrics {
+export function binaryMetrics(
+  scores: readonly number[],
+  labels: readonly number[],
+  threshold: number,
+): BinaryMetrics {
   let tp = 0
   let fp = 0
   let fn = 0
   let tn = 0
   scores.forEach((s, i) => {
     const positive = labels[i] === 1
-    if (s >= threshold) positive ? (tp += 1) : (fp += 1)
-    else positive ? (fn += 1) : (tn += 1)
+    const predicted = s >= threshold
+    if (predicted && positive) tp += 1
+    else if (predicted) fp += 1
+    else if (positive) fn += 1
+    else tn += 1
   })
   const precision = tp + fp === 0 ? 0 : tp / (tp + fp)
   const recall = tp + fn === 0 ? 0 : tp / (tp + fn)

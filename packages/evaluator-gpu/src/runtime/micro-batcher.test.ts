@@ -95,7 +95,11 @@ describe('MicroBatcher in a bare process', () => {
       import { MicroBatcher } from './micro-batcher.ts'
       const b = new MicroBatcher(async (xs) => xs.map((x) => x + 1), { maxBatchSize: 8, maxWaitMs: 20, maxQueue: 10, concurrency: 1 })
       console.log(await b.submit(41))`
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: import.meta.dirname, encoding: 'utf8' })
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: import.meta.dirname, encoding: 'utf8' },
+    )
     expect(out.trim()).toBe('42')
   })
 })

@@ -26,6 +26,7 @@ interface Pending<I, O> {
 export class MicroBatcher<I, O> {
   private readonly queue: Pending<I, O>[] = []
   private timer: ReturnType<typeof setTimeout> | undefined
+  private immediate: ReturnType<typeof setImmediate> | undefined
   private running = 0
   private closed = false
   private idle: (() => void) | undefined
@@ -58,6 +59,7 @@ export class MicroBatcher<I, O> {
   async close(): Promise<void> {
     this.closed = true
     if (this.timer) clearTimeout(this.timer)
+    if (this.immediate) clearImmediate(this.immediate)
     for (const pending of this.queue.splice(0))
       pending.reject(new EvaluatorError('closed', 'evaluator closed before this text ran'))
     if (this.running > 0) await new Promise<void>((resolve) => (this.idle = resolve))
@@ -66,18 +68,30 @@ export class MicroBatcher<I, O> {
   private schedule(): void {
     if (this.running >= this.options.concurrency || this.queue.length === 0) return
     if (this.queue.length >= this.options.maxBatchSize) return this.dispatch()
-    if (this.timer) return
+    if (this.timer || this.immediate) return
+    // Neither handle is unref'd: a caller awaiting a result must keep the process alive.
+    if (this.options.maxWaitMs <= 0) {
+      // setTimeout(0) waits at least 1 ms in Node; setImmediate still gathers this turn's calls.
+      this.immediate = setImmediate(() => {
+        this.immediate = undefined
+        this.dispatch()
+      })
+      return
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined
       this.dispatch()
     }, this.options.maxWaitMs)
-    // Not unref'd: a caller awaiting a result must keep the process alive until its batch runs.
   }
 
   private dispatch(): void {
     if (this.timer) {
       clearTimeout(this.timer)
       this.timer = undefined
+    }
+    if (this.immediate) {
+      clearImmediate(this.immediate)
+      this.immediate = undefined
     }
     if (this.running >= this.options.concurrency || this.queue.length === 0) return
     const batch = this.queue.splice(0, this.options.maxBatchSize)
