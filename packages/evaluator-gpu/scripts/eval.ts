@@ -6,7 +6,12 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import { BUILTIN_MODELS_DIR, lexicalManifestSchema, loadLexicalModel, type LexicalManifest } from '../src/index.js'
+import {
+  BUILTIN_MODELS_DIR,
+  lexicalManifestSchema,
+  loadLexicalModel,
+  type LexicalManifest,
+} from '../src/index.js'
 import { binaryMetrics, type BinaryMetrics } from '../src/metrics/binary-metrics.js'
 
 const TOLERANCE = 0.01
@@ -19,7 +24,11 @@ const rowSchema = z.object({
   source: z.string().optional(),
 })
 type Row = z.infer<typeof rowSchema>
-const recordedSchema = z.object({ f1: z.number(), auroc: z.number().nullable().optional(), auprc: z.number().nullable().optional() })
+const recordedSchema = z.object({
+  f1: z.number(),
+  auroc: z.number().nullable().optional(),
+  auprc: z.number().nullable().optional(),
+})
 
 interface Check {
   model: string
@@ -37,11 +46,20 @@ function readRows(file: string): Row[] {
 }
 
 /** Binary targets per label: multi-label rows carry 0/1/null, multi-class rows one class name. */
-function targetsFor(rows: Row[], manifest: LexicalManifest, label: string): { index: number[]; y: number[] } {
+function targetsFor(
+  rows: Row[],
+  manifest: LexicalManifest,
+  label: string,
+): { index: number[]; y: number[] } {
   const index: number[] = []
   const y: number[] = []
   rows.forEach((row, i) => {
-    const value = manifest.output.activation === 'softmax' ? (row.label === undefined ? null : Number(row.label === label)) : (row.labels?.[label] ?? null)
+    const value =
+      manifest.output.activation === 'softmax'
+        ? row.label === undefined
+          ? null
+          : Number(row.label === label)
+        : (row.labels?.[label] ?? null)
     if (value === null) return // the source does not annotate this label
     index.push(i)
     y.push(value)
@@ -49,7 +67,14 @@ function targetsFor(rows: Row[], manifest: LexicalManifest, label: string): { in
   return { index, y }
 }
 
-async function evaluateLexical(name: string, manifest: LexicalManifest): Promise<{ metrics: Record<string, BinaryMetrics>; checks: Check[]; extras: Record<string, number> }> {
+async function evaluateLexical(
+  name: string,
+  manifest: LexicalManifest,
+): Promise<{
+  metrics: Record<string, BinaryMetrics>
+  checks: Check[]
+  extras: Record<string, number>
+}> {
   const rows = readRows(manifest.eval_file ?? '')
   const model = await loadLexicalModel(join(BUILTIN_MODELS_DIR, name))
   const probabilities: Float32Array[] = []
@@ -72,19 +97,31 @@ async function evaluateLexical(name: string, manifest: LexicalManifest): Promise
       const want = recorded.data[key]
       const got = measured[key]
       if (want === null || want === undefined || got === null) continue
-      checks.push({ model: name, metric: `${label}.${key}`, measured: got, recorded: want, ok: got >= want - TOLERANCE })
+      checks.push({
+        model: name,
+        metric: `${label}.${key}`,
+        measured: got,
+        recorded: want,
+        ok: got >= want - TOLERANCE,
+      })
     }
   })
   const extras: Record<string, number> = {}
   if (name === 'harmful_request') {
-    const safe = rows.map((r, i) => [r, i] as const).filter(([r]) => r.source?.includes('xstest') === true && r.labels?.harmful === 0)
-    const flagged = safe.filter(([, i]) => (probabilities[i]?.[0] ?? 0) >= (manifest.thresholds.harmful ?? 0.5)).length
+    const safe = rows
+      .map((r, i) => [r, i] as const)
+      .filter(([r]) => r.source?.includes('xstest') === true && r.labels?.harmful === 0)
+    const flagged = safe.filter(
+      ([, i]) => (probabilities[i]?.[0] ?? 0) >= (manifest.thresholds.harmful ?? 0.5),
+    ).length
     extras.xstest_safe_false_positive_rate = safe.length === 0 ? 0 : flagged / safe.length
   }
   if (manifest.output.activation === 'softmax') {
     const correct = rows.filter((row, i) => {
       const p = probabilities[i] ?? new Float32Array()
-      const best = manifest.output.labels.reduce((a, l, j) => ((p[j] ?? 0) > (p[manifest.output.labels.indexOf(a)] ?? 0) ? l : a))
+      const best = manifest.output.labels.reduce((a, l, j) =>
+        (p[j] ?? 0) > (p[manifest.output.labels.indexOf(a)] ?? 0) ? l : a,
+      )
       return best === row.label
     }).length
     extras.argmax_accuracy = correct / rows.length
@@ -95,14 +132,28 @@ async function evaluateLexical(name: string, manifest: LexicalManifest): Promise
 const report: Record<string, unknown> = {}
 const allChecks: Check[] = []
 for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
-  const raw: unknown = JSON.parse(readFileSync(join(BUILTIN_MODELS_DIR, name, 'manifest.json'), 'utf8'))
+  const raw: unknown = JSON.parse(
+    readFileSync(join(BUILTIN_MODELS_DIR, name, 'manifest.json'), 'utf8'),
+  )
   const lexical = lexicalManifestSchema.safeParse(raw)
   if (!lexical.success || lexical.data.eval_file === undefined) continue
   const started = performance.now()
   const result = await evaluateLexical(name, lexical.data)
   allChecks.push(...result.checks)
-  report[name] = { tier: 'lexical', evalFile: lexical.data.eval_file, seconds: (performance.now() - started) / 1000, metrics: result.metrics, extras: result.extras }
+  report[name] = {
+    tier: 'lexical',
+    evalFile: lexical.data.eval_file,
+    seconds: (performance.now() - started) / 1000,
+    metrics: result.metrics,
+    extras: result.extras,
+  }
 }
 const failures = allChecks.filter((c) => !c.ok)
-console.log(JSON.stringify({ tolerance: TOLERANCE, models: report, checks: allChecks.length, failures }, null, 2))
+console.log(
+  JSON.stringify(
+    { tolerance: TOLERANCE, models: report, checks: allChecks.length, failures },
+    null,
+    2,
+  ),
+)
 if (failures.length > 0) process.exitCode = 1
