@@ -99,7 +99,7 @@ CREATE TABLE "evaluations" (
 	"latency_ms" double precision NOT NULL,
 	"result" jsonb NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "evaluations_project_id_event_id_evaluator_target_pk" PRIMARY KEY("project_id","event_id","evaluator","target")
+	CONSTRAINT "evaluations_project_id_event_id_evaluator_target_model_id_pk" PRIMARY KEY("project_id","event_id","evaluator","target","model_id")
 );
 --> statement-breakpoint
 CREATE TABLE "events" (

@@ -104,7 +104,7 @@ export async function listEvaluations(
       .select({ result: evaluations.result })
       .from(evaluations)
       .where(and(eq(evaluations.projectId, projectId), eq(evaluations.eventId, eventId)))
-      .orderBy(asc(evaluations.evaluator), asc(evaluations.target))
+      .orderBy(asc(evaluations.evaluator), asc(evaluations.target), asc(evaluations.modelId))
     return rows.map((row) => row.result)
   } catch (cause) {
     throw wrapQueryError('list evaluations', cause)

@@ -62,7 +62,7 @@ export const events = pgTable(
   ],
 )
 
-/** One evaluator's result on one event; unique per (event, evaluator, target) so re-delivery adds nothing. */
+/** One evaluator model's result on one event; unique per (event, evaluator, target, model) so re-delivery adds nothing. */
 export const evaluations = pgTable(
   'evaluations',
   {
@@ -82,7 +82,8 @@ export const evaluations = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    primaryKey({ columns: [t.projectId, t.eventId, t.evaluator, t.target] }),
+    // One row per model: the lexical and semantic tiers may both judge the same evaluator and target.
+    primaryKey({ columns: [t.projectId, t.eventId, t.evaluator, t.target, t.modelId] }),
     foreignKey({
       columns: [t.projectId, t.eventId],
       foreignColumns: [events.projectId, events.id],
