@@ -11,36 +11,57 @@ const architecture = JSON.parse(
 )
 const allNames = Object.values(architecture.packages).map((p) => p.name)
 
-// One block per package: importing a sibling the design does not allow is a lint error, and so is
-// reaching into any package's internals instead of its public entry point.
-const boundaryBlocks = Object.entries(architecture.packages).map(([dir, pkg]) => {
+const internalsPatterns = [
+  {
+    group: ['@anansi/*/src', '@anansi/*/src/*', '@anansi/*/dist/*'],
+    message: "Import a package's public entry point, not its internals.",
+  },
+  {
+    group: ['../../*/src/*', '../../../*/src/*'],
+    message: 'Import a sibling package by name, not by a relative path into its sources.',
+  },
+]
+const nodeBuiltins = {
+  group: ['node:*'],
+  message: 'This module must run on edge runtimes: no Node built-ins.',
+}
+
+// Code that must also run on edge runtimes (browsers, workers), per package folder.
+const edgeOnly = { protocol: ['src/**/*.ts'], 'evaluator-gpu': ['src/pii/**/*.ts'] }
+
+/** `no-restricted-imports` for one package: siblings the design forbids, internals, and (edge) Node built-ins. */
+function restrictedImports(pkg, edge) {
   const allowed = pkg.mayImport === '*' ? allNames : pkg.mayImport
   const forbidden = allNames.filter((name) => name !== pkg.name && !allowed.includes(name))
-  return {
-    files: [`packages/${dir}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: forbidden.map((name) => ({
-            name,
-            message: `${pkg.name} may not import ${name} (tooling/architecture.json, DESIGN.md "Who may import whom").`,
-          })),
-          patterns: [
-            {
-              group: ['@anansi/*/src', '@anansi/*/src/*', '@anansi/*/dist/*'],
-              message: "Import a package's public entry point, not its internals.",
-            },
-            {
-              group: ['../../*/src/*', '../../../*/src/*'],
-              message: 'Import a sibling package by name, not by a relative path into its sources.',
-            },
-          ],
-        },
-      ],
+  return [
+    'error',
+    {
+      paths: forbidden.map((name) => ({
+        name,
+        message: `${pkg.name} may not import ${name} (tooling/architecture.json, DESIGN.md "Who may import whom").`,
+      })),
+      patterns: edge ? [...internalsPatterns, nodeBuiltins] : internalsPatterns,
     },
-  }
-})
+  ]
+}
+
+// One block per package (and one more for its edge-only folders, since flat config replaces a
+// rule's options rather than merging them).
+const boundaryBlocks = Object.entries(architecture.packages).flatMap(([dir, pkg]) => [
+  {
+    files: [`packages/${dir}/**/*.ts`],
+    rules: { 'no-restricted-imports': restrictedImports(pkg, false) },
+  },
+  ...(edgeOnly[dir]
+    ? [
+        {
+          files: edgeOnly[dir].map((glob) => `packages/${dir}/${glob}`),
+          ignores: ['**/*.test.ts'],
+          rules: { 'no-restricted-imports': restrictedImports(pkg, true) },
+        },
+      ]
+    : []),
+])
 
 export default tseslint.config(
   {

@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup'
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `pii` is its own entry: edge runtimes (the SDK's redactor) can import it without onnxruntime.
+  entry: { index: 'src/index.ts', pii: 'src/pii/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

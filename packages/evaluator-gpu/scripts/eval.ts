@@ -6,19 +6,27 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
-import {
-  BUILTIN_MODELS_DIR,
-  lexicalManifestSchema,
-  loadLexicalModel,
-  type LexicalManifest,
-} from '../src/index.js'
+import { BUILTIN_MODELS_DIR, lexicalManifestSchema, loadLexicalModel } from '../src/index.js'
 import { binaryMetrics, type BinaryMetrics } from '../src/metrics/binary-metrics.js'
+import { EmbeddingModel } from '../src/semantic/embedding-model.js'
+import { pairFeatures } from '../src/semantic/grounding-evaluator.js'
+import { loadHeadModel } from '../src/semantic/head-model.js'
+import { headManifestSchema } from '../src/semantic/semantic-manifest.js'
+
+/** The parts of a classifier manifest the evaluation needs, whatever its tier. */
+interface ScoredModel {
+  output: { activation: 'sigmoid' | 'softmax'; labels: string[] }
+  thresholds: Record<string, number>
+  metrics?: Record<string, unknown> | undefined
+}
 
 const TOLERANCE = 0.01
 const packageRoot = join(BUILTIN_MODELS_DIR, '..')
 
 const rowSchema = z.object({
-  text: z.string(),
+  text: z.string().optional(),
+  context: z.string().optional(),
+  answer: z.string().optional(),
   labels: z.record(z.string(), z.union([z.literal(0), z.literal(1), z.null()])).optional(),
   label: z.string().optional(),
   source: z.string().optional(),
@@ -48,7 +56,7 @@ function readRows(file: string): Row[] {
 /** Binary targets per label: multi-label rows carry 0/1/null, multi-class rows one class name. */
 function targetsFor(
   rows: Row[],
-  manifest: LexicalManifest,
+  manifest: ScoredModel,
   label: string,
 ): { index: number[]; y: number[] } {
   const index: number[] = []
@@ -67,22 +75,53 @@ function targetsFor(
   return { index, y }
 }
 
-async function evaluateLexical(
-  name: string,
-  manifest: LexicalManifest,
-): Promise<{
-  metrics: Record<string, BinaryMetrics>
-  checks: Check[]
-  extras: Record<string, number>
-}> {
-  const rows = readRows(manifest.eval_file ?? '')
+/** Scores rows with a lexical model, 256 at a time. */
+async function lexicalProbabilities(name: string, rows: Row[]): Promise<Float32Array[]> {
   const model = await loadLexicalModel(join(BUILTIN_MODELS_DIR, name))
-  const probabilities: Float32Array[] = []
+  const out: Float32Array[] = []
   for (let start = 0; start < rows.length; start += 256) {
-    const predictions = await model.predict(rows.slice(start, start + 256).map((r) => r.text))
-    probabilities.push(...predictions.map((p) => p.probabilities))
+    const predictions = await model.predict(rows.slice(start, start + 256).map((r) => r.text ?? ''))
+    out.push(...predictions.map((p) => p.probabilities))
   }
   await model.close()
+  return out
+}
+
+/** Scores rows with a semantic head: one text's embedding, or a (context, answer) pair's features. */
+async function headProbabilities(
+  name: string,
+  rows: Row[],
+  backbone: EmbeddingModel,
+): Promise<Float32Array[]> {
+  const head = await loadHeadModel(join(BUILTIN_MODELS_DIR, name))
+  const out: Float32Array[] = []
+  for (let start = 0; start < rows.length; start += 64) {
+    const chunk = rows.slice(start, start + 64)
+    const features =
+      head.inputWidth === 4 * 384
+        ? await Promise.all(
+            chunk.map(async (r) => {
+              const [c, a] = await backbone.embed([r.context ?? '', r.answer ?? ''])
+              return pairFeatures(
+                c?.vector ?? new Float32Array(384),
+                a?.vector ?? new Float32Array(384),
+              )
+            }),
+          )
+        : (await backbone.embed(chunk.map((r) => r.text ?? ''))).map((e) => e.vector)
+    out.push(...(await head.classify(features)))
+  }
+  await head.close()
+  return out
+}
+
+/** Compares measured metrics with the manifest's, label by label. */
+function score(
+  name: string,
+  manifest: ScoredModel,
+  rows: Row[],
+  probabilities: Float32Array[],
+): { metrics: Record<string, BinaryMetrics>; checks: Check[]; extras: Record<string, number> } {
   const heldout = z.record(z.string(), z.unknown()).parse(manifest.metrics?.heldout ?? {})
   const metrics: Record<string, BinaryMetrics> = {}
   const checks: Check[] = []
@@ -107,12 +146,13 @@ async function evaluateLexical(
     }
   })
   const extras: Record<string, number> = {}
-  if (name === 'harmful_request') {
+  const harmfulColumn = manifest.output.labels.indexOf('harmful')
+  if (harmfulColumn >= 0) {
     const safe = rows
       .map((r, i) => [r, i] as const)
       .filter(([r]) => r.source?.includes('xstest') === true && r.labels?.harmful === 0)
     const flagged = safe.filter(
-      ([, i]) => (probabilities[i]?.[0] ?? 0) >= (manifest.thresholds.harmful ?? 0.5),
+      ([, i]) => (probabilities[i]?.[harmfulColumn] ?? 0) >= (manifest.thresholds.harmful ?? 0.5),
     ).length
     extras.xstest_safe_false_positive_rate = safe.length === 0 ? 0 : flagged / safe.length
   }
@@ -131,23 +171,44 @@ async function evaluateLexical(
 
 const report: Record<string, unknown> = {}
 const allChecks: Check[] = []
+const skipSemantic = process.argv.includes('--lexical-only')
+let backbone: EmbeddingModel | undefined
 for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
   const raw: unknown = JSON.parse(
     readFileSync(join(BUILTIN_MODELS_DIR, name, 'manifest.json'), 'utf8'),
   )
   const lexical = lexicalManifestSchema.safeParse(raw)
-  if (!lexical.success || lexical.data.eval_file === undefined) continue
+  const head = headManifestSchema.safeParse(raw)
+  const manifest = lexical.success
+    ? lexical.data
+    : head.success && !skipSemantic
+      ? head.data
+      : undefined
+  if (manifest?.eval_file === undefined) continue
   const started = performance.now()
-  const result = await evaluateLexical(name, lexical.data)
+  const rows = readRows(manifest.eval_file)
+  backbone ??= head.success
+    ? await EmbeddingModel.load(join(BUILTIN_MODELS_DIR, 'minilm-l6-v2'), { cacheSize: 0 })
+    : undefined
+  const probabilities = lexical.success
+    ? await lexicalProbabilities(name, rows)
+    : await headProbabilities(
+        name,
+        rows,
+        backbone ?? (await EmbeddingModel.load(join(BUILTIN_MODELS_DIR, 'minilm-l6-v2'))),
+      )
+  const result = score(name, manifest, rows, probabilities)
   allChecks.push(...result.checks)
   report[name] = {
-    tier: 'lexical',
-    evalFile: lexical.data.eval_file,
+    tier: lexical.success ? 'lexical' : 'semantic',
+    evalFile: manifest.eval_file,
+    rows: rows.length,
     seconds: (performance.now() - started) / 1000,
     metrics: result.metrics,
     extras: result.extras,
   }
 }
+await backbone?.close()
 const failures = allChecks.filter((c) => !c.ok)
 console.log(
   JSON.stringify(

@@ -28,3 +28,57 @@ export {
 } from './runtime/onnx-session.js'
 export { decodeUtf8Strict, MAX_INPUT_CHARS } from './runtime/input-guard.js'
 export { toEvaluationResult, type ClassifierOutput } from './runtime/classifier-result.js'
+export {
+  detectPii,
+  redactPii,
+  PiiEvaluator,
+  PII_ENTITY_TYPES,
+  PII_SEVERITY,
+  type DetectPiiOptions,
+  type RedactPiiOptions,
+  type RedactPiiResult,
+  type PiiEntityType,
+  type PiiSpan,
+} from './pii/index.js'
+export {
+  EmbeddingModel,
+  BACKBONE_BATCHING,
+  type Embedding,
+  type EmbeddingModelOptions,
+} from './semantic/embedding-model.js'
+export { SemanticEvaluator } from './semantic/semantic-evaluator.js'
+export { GroundingEvaluator, pairFeatures } from './semantic/grounding-evaluator.js'
+export { splitSentences, type Sentence } from './semantic/sentences.js'
+export {
+  backboneManifestSchema,
+  headManifestSchema,
+  type BackboneManifest,
+  type HeadManifest,
+} from './semantic/semantic-manifest.js'
+export {
+  DEFAULT_POLICY,
+  decide,
+  evaluatorRuleSchema,
+  flaggedUnder,
+  verdictPolicySchema,
+  type EvaluatorRule,
+  type PolicyDecision,
+  type VerdictPolicy,
+  type VerdictPolicyInput,
+} from './policy/verdict-policy.js'
+export {
+  EvaluatorSuite,
+  type CallToEvaluate,
+  type ComprehensiveResult,
+  type EvaluatorInfo,
+  type SuiteOptions,
+} from './suite/evaluator-suite.js'
+export { EVALUATOR_TARGETS, type Tier } from './suite/builtin-evaluators.js'
+export { CustomClassifier, activate } from './custom/custom-classifier.js'
+export {
+  customModelSpecSchema,
+  parseCustomModelSpec,
+  readCustomModelSpecs,
+  type CustomModelSpec,
+  type CustomModelSpecInput,
+} from './custom/custom-model-spec.js'
