@@ -7,8 +7,15 @@
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { InferenceSession } from 'onnxruntime-node'
-import { BUILTIN_MODELS_DIR, LexicalEvaluator, lexicalManifestSchema } from '../src/index.js'
+import {
+  BUILTIN_MODELS_DIR,
+  EmbeddingModel,
+  LexicalEvaluator,
+  lexicalManifestSchema,
+  SemanticEvaluator,
+} from '../src/index.js'
 import { buildLexicalTensors } from '../src/lexical/lexical-model.js'
+import { buildEncoderTensors } from '../src/semantic/embedding-model.js'
 import { summarize, timeRuns } from './stats.js'
 
 const quick = process.argv.includes('--quick')
@@ -90,6 +97,51 @@ for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
     modelRssMb: mb(rssLoaded - rssBefore),
   }
   await evaluator.close()
+  await raw.release()
+}
+
+// Semantic tier: the backbone dominates; heads are a few microseconds. The embedding cache is off so
+// every call really runs the encoder.
+if (!process.argv.includes('--lexical-only')) {
+  const semanticIterations = quick ? 10 : 200
+  const rssBefore = process.memoryUsage().rss
+  const backbone = await EmbeddingModel.load(join(BUILTIN_MODELS_DIR, 'minilm-l6-v2'), {
+    cacheSize: 0,
+  })
+  const evaluator = await SemanticEvaluator.load(
+    join(BUILTIN_MODELS_DIR, 'semantic-jailbreak'),
+    backbone,
+  )
+  const rssLoaded = process.memoryUsage().rss
+  const raw = await InferenceSession.create(
+    join(BUILTIN_MODELS_DIR, 'minilm-l6-v2', backbone.manifest.file),
+    { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
+  )
+  const single = buildEncoderTensors([backbone.encode(text)])
+  const batched = buildEncoderTensors(batch.map((t) => backbone.encode(t)))
+  const ours = summarize(
+    await timeRuns(() => evaluator.evaluate([{ text, target: 'input' }]), semanticIterations),
+  )
+  const bare = summarize(await timeRuns(() => raw.run(single), semanticIterations))
+  const ours32 = summarize(
+    await timeRuns(
+      () => evaluator.evaluate(batch.map((t) => ({ text: t, target: 'input' as const }))),
+      quick ? 2 : 20,
+    ),
+  )
+  const bare32 = summarize(await timeRuns(() => raw.run(batched), quick ? 2 : 20))
+  results['jailbreak/semantic'] = {
+    tokens: backbone.encode(text).ids.length,
+    latency1KbMs: ours,
+    rawSessionRun1KbMs: bare,
+    overheadRatioP50: Math.round((ours.p50 / bare.p50) * 100) / 100,
+    throughputBatch32TextsPerSecond: Math.round(32_000 / ours32.p50),
+    rawThroughputBatch32TextsPerSecond: Math.round(32_000 / bare32.p50),
+    modelRssMb: mb(rssLoaded - rssBefore),
+    provider: backbone.provider,
+  }
+  await evaluator.close()
+  await backbone.close()
   await raw.release()
 }
 

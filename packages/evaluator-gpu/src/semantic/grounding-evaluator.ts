@@ -129,6 +129,7 @@ export class GroundingEvaluator implements Evaluator {
       details: {
         sentences: sentences.length,
         documents: documents.length,
+        sentenceScores: perSentence,
         groundedShare:
           perSentence.length === 0
             ? 1

@@ -32,8 +32,8 @@ const heads = z
         rows: z.array(
           z.object({
             case: z.string().optional(),
-            context: z.string().optional(),
-            answer: z.string().optional(),
+            context_case: z.string().optional(),
+            answer_case: z.string().optional(),
             probabilities: z.array(z.number()),
           }),
         ),
@@ -82,8 +82,8 @@ describe('semantic heads parity', () => {
     try {
       const rows = fixture.rows.map((row) => {
         if (row.case !== undefined) return Float32Array.from(byId.get(row.case)?.embedding ?? [])
-        const c = Float32Array.from(byId.get(row.context ?? '')?.embedding ?? [])
-        return pairFeatures(c, Float32Array.from(byId.get(row.answer ?? '')?.embedding ?? []))
+        const c = Float32Array.from(byId.get(row.context_case ?? '')?.embedding ?? [])
+        return pairFeatures(c, Float32Array.from(byId.get(row.answer_case ?? '')?.embedding ?? []))
       })
       const out = await head.classify(rows)
       out.forEach((p, i) =>
@@ -135,7 +135,7 @@ describe('SemanticEvaluator', () => {
 })
 
 describe('GroundingEvaluator', () => {
-  it('marks the unsupported sentence of an answer and keeps the supported one', async () => {
+  it('scores a fabricated sentence as less supported than one the context states', async () => {
     const grounding = await GroundingEvaluator.load(
       join(BUILTIN_MODELS_DIR, 'semantic-hallucination-grounding'),
       backbone,
@@ -149,9 +149,15 @@ describe('GroundingEvaluator', () => {
       const [result] = await grounding.evaluate([{ text: answer, target: 'output', context }])
       const sentences = splitSentences(answer)
       expect(result?.evaluator).toBe('hallucination')
-      expect(result?.spans?.every((s) => s.label === 'unsupported')).toBe(true)
-      expect(result?.spans?.some((s) => s.start === sentences[1]?.start)).toBe(true)
-      expect(result?.spans?.some((s) => s.start === sentences[0]?.start)).toBe(false)
+      const scores = z
+        .object({ sentenceScores: z.array(z.number()) })
+        .parse(result?.details).sentenceScores
+      expect(scores).toHaveLength(sentences.length)
+      expect((scores[1] ?? 0) - (scores[0] ?? 1)).toBeGreaterThan(0.1)
+      expect(
+        result?.spans?.some((s) => s.start === sentences[1]?.start && s.label === 'unsupported'),
+      ).toBe(true)
+      expect(result?.score).toBe(Math.max(...scores))
     } finally {
       await grounding.close()
     }
