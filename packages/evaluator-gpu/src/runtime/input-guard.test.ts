@@ -13,7 +13,7 @@ describe('input guard', () => {
 
   it('refuses non-strings and cuts pathological lengths, saying so', () => {
     for (const value of [undefined, null, 1, {}, ['a']]) {
-      expect(() => guardInput({ text: value as unknown as string, target: 'input' })).toThrow(
+      expect(() => guardInput({ text: value as string, target: 'input' })).toThrow(
         expect.objectContaining({ code: 'invalid_input' }) as Error,
       )
     }
