@@ -127,3 +127,11 @@ export { uuidv7, uuidv7Timestamp } from './uuidv7.js'
 export { GEN_AI } from './genai-semconv.js'
 export { WIRE_SCHEMAS, type WireSchemaName } from './schemas.js'
 export { toJsonSchema } from './json-schema.js'
+export {
+  TOPICS,
+  eventEnvelopeSchema,
+  eventMessageKey,
+  verdictEnvelopeSchema,
+  type EventEnvelope,
+  type VerdictEnvelope,
+} from './bus-messages.js'

@@ -12,6 +12,7 @@ import {
   type VerifiedApiKey,
 } from './repositories/api-keys.js'
 import {
+  existingEventIds,
   getEvent,
   insertEvents,
   listEvents,
@@ -38,6 +39,7 @@ export type StoreOptions =
 export interface ProjectStore {
   readonly projectId: string
   insertEvents(events: readonly LlmEvent[]): Promise<InsertOutcome[]>
+  existingEventIds(ids: readonly string[]): Promise<Set<string>>
   getEvent(eventId: string): Promise<StoredEvent | undefined>
   listEvents(query?: EventQuery): Promise<StoredEvent[]>
   recordVerdict(verdict: Verdict): Promise<InsertOutcome>
@@ -81,6 +83,7 @@ export function storeFor(connection: Connection): Store {
     forProject: (projectId) => ({
       projectId,
       insertEvents: (batch) => insertEvents(db, projectId, batch),
+      existingEventIds: (ids) => existingEventIds(db, projectId, ids),
       getEvent: (eventId) => getEvent(db, projectId, eventId),
       listEvents: (query) => listEvents(db, projectId, query),
       recordVerdict: (verdict) => recordVerdict(db, projectId, verdict),

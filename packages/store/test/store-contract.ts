@@ -258,6 +258,7 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
       const COVERED: (keyof ProjectStore)[] = [
         'projectId',
         'insertEvents',
+        'existingEventIds',
         'getEvent',
         'listEvents',
         'recordVerdict',
@@ -282,6 +283,10 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         const keyA = await a.createApiKey({ name: 'a', scopes: ['admin'] })
 
         expect(await b.getEvent(event.id)).toBeUndefined()
+        expect(await b.existingEventIds([event.id])).toEqual(new Set())
+        expect(await a.existingEventIds([event.id.toUpperCase(), makeEvent().id])).toEqual(
+          new Set([event.id.toLowerCase()]),
+        )
         expect(await b.listEvents()).toEqual([])
         expect(await b.listEvents({ model: event.model.name })).toEqual([])
         expect(await b.getVerdict(event.id)).toBeUndefined()

@@ -1,5 +1,5 @@
 import type { LlmEvent } from '@anansi/protocol'
-import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, lt, or, type SQL } from 'drizzle-orm'
 import type { Database } from '../drivers/database.js'
 import { wrapQueryError } from '../errors.js'
 import { toStorable } from '../sanitize.js'
@@ -115,5 +115,31 @@ export async function listEvents(
       .limit(Math.min(Math.max(query.limit ?? 50, 1), 1000))
   } catch (cause) {
     throw wrapQueryError('list events', cause)
+  }
+}
+
+/** Which of these ids the project already has (lower-cased), in one indexed query. */
+export async function existingEventIds(
+  db: Database,
+  projectId: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  try {
+    const rows = await db
+      .select({ id: events.id })
+      .from(events)
+      .where(
+        and(
+          eq(events.projectId, projectId),
+          inArray(
+            events.id,
+            ids.map((id) => id.toLowerCase()),
+          ),
+        ),
+      )
+    return new Set(rows.map((row) => row.id.toLowerCase()))
+  } catch (cause) {
+    throw wrapQueryError('find existing events', cause)
   }
 }
