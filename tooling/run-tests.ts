@@ -8,7 +8,10 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 
 const root = join(import.meta.dirname, '..')
-const services = [{ variable: 'DATABASE_URL', script: 'infra/dev/postgres.sh' }] as const
+const services = [
+  { variable: 'DATABASE_URL', script: 'infra/dev/postgres.sh' },
+  { variable: 'KAFKA_BROKERS', script: 'infra/dev/kafka.sh' },
+] as const
 
 function ensureService(variable: string, script: string): void {
   if (process.env[variable]) return

@@ -135,3 +135,12 @@ export {
   type EventEnvelope,
   type VerdictEnvelope,
 } from './bus-messages.js'
+export {
+  evaluateRequestSchema,
+  evaluateResponseSchema,
+  storedEventSchema,
+  type EvaluateRequest,
+  type EvaluateResponse,
+  type StoredEventBody,
+} from './api-bodies.js'
+export { componentRef, openApiComponents } from './openapi-components.js'

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { alertRuleSchema, alertSchema } from './alert.js'
+import { evaluateRequestSchema, evaluateResponseSchema, storedEventSchema } from './api-bodies.js'
 import { anomalySchema } from './anomaly.js'
 import { batchRequestSchema, batchResponseSchema, eventResultSchema } from './batch.js'
 import { messageSchema } from './content.js'
@@ -26,6 +27,9 @@ export const WIRE_SCHEMAS = {
   alertRule: alertRuleSchema,
   webhookPayload: webhookPayloadSchema,
   errorBody: errorBodySchema,
+  evaluateRequest: evaluateRequestSchema,
+  evaluateResponse: evaluateResponseSchema,
+  storedEvent: storedEventSchema,
 } as const satisfies Record<string, z.ZodType>
 
 /** The name of a wire contract. */

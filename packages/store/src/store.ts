@@ -60,6 +60,8 @@ export interface Store {
   /** The drizzle handle, for packages that add their own repositories (always scope by project). */
   readonly db: Database
   migrate(): Promise<void>
+  /** Round-trips to the database (readiness checks); throws a StoreError when it cannot. */
+  ping(): Promise<void>
   close(): Promise<void>
   createProject(input: { name: string; slug: string }): Promise<Project>
   getProject(projectId: string): Promise<Project | undefined>
@@ -75,6 +77,7 @@ export function storeFor(connection: Connection): Store {
     driver: connection.driver,
     db,
     migrate: () => connection.migrate(),
+    ping: () => connection.execute('select 1'),
     close: () => connection.close(),
     createProject: (input) => createProject(db, input),
     getProject: (projectId) => getProject(db, projectId),

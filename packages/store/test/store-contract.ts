@@ -56,6 +56,10 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
       await store.close()
     })
 
+    it('answers a ping', async () => {
+      await expect(store.ping()).resolves.toBeUndefined()
+    })
+
     describe('migrations', () => {
       it('creates every table from an empty database', async () => {
         const names = await tableNames(store)

@@ -1,0 +1,101 @@
+import { Partitioners, type Kafka, type Producer as KafkaProducer } from 'kafkajs'
+import type { Producer } from '../bus.js'
+import { BusError } from '../errors.js'
+import type { BusLogger } from '../logger.js'
+import type { OutgoingMessage } from '../messages.js'
+import { kafkaError } from './kafka-errors.js'
+
+function toBuffer(value: Uint8Array | string): Buffer | string {
+  return typeof value === 'string'
+    ? value
+    : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+}
+
+/**
+ * An idempotent kafkajs producer with acks=all and the Java-compatible murmur2 partitioner. kafkajs
+ * retries an idempotent send without limit (a bounded retry could break its sequence numbers), so
+ * each `send` (connecting included) is bounded by `sendTimeoutMs` instead: on timeout the outcome is unknown and the
+ * caller retries, which downstream idempotency (event ids) makes safe.
+ */
+export class KafkaBusProducer implements Producer {
+  private readonly producer: KafkaProducer
+  private connected: Promise<void> | undefined
+  private closing: Promise<void> | undefined
+
+  constructor(
+    kafka: Kafka,
+    private readonly sendTimeoutMs: number,
+    private readonly logger: BusLogger,
+    private readonly onClosed: (producer: KafkaBusProducer) => void,
+  ) {
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    })
+  }
+
+  async send(topic: string, messages: OutgoingMessage[]): Promise<void> {
+    if (this.closing !== undefined) throw new BusError('closed', 'the producer is closed', false)
+    if (messages.length === 0) return
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new BusError(
+              'send_timeout',
+              `sending ${messages.length} messages to ${topic} took over ${this.sendTimeoutMs} ms; they may or may not be written`,
+              true,
+            ),
+          ),
+        this.sendTimeoutMs,
+      )
+    })
+    const sending = (async () => {
+      await this.connect()
+      await this.producer.send({
+        topic,
+        acks: -1,
+        messages: messages.map((m) => ({
+          key: m.key,
+          value: toBuffer(m.value),
+          ...(m.headers === undefined ? {} : { headers: m.headers }),
+        })),
+      })
+    })()
+    try {
+      await Promise.race([sending, timeout])
+    } catch (error) {
+      if (error instanceof BusError && error.code === 'send_timeout') {
+        // The caller got the timeout; still say how the abandoned send ended if it fails later.
+        void sending.catch((late: unknown) =>
+          this.logger.warn('a timed-out Kafka send failed later', { topic, error: late }),
+        )
+      }
+      throw kafkaError('send_failed', `sending ${messages.length} messages to ${topic}`, error)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        if (this.connected !== undefined) await this.producer.disconnect()
+      } finally {
+        this.onClosed(this)
+      }
+    })()
+    return this.closing
+  }
+
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect().catch((error: unknown) => {
+      this.connected = undefined
+      throw kafkaError('connection_failed', 'connecting the Kafka producer', error)
+    })
+    return this.connected
+  }
+}

@@ -1,0 +1,6 @@
+export { createIngestApi, type IngestApi, type IngestOptions } from './app.js'
+export { ApiError } from './http/api-error.js'
+export type { AuthVariables } from './http/auth.js'
+export type { ErrorReporter } from './http/error-handlers.js'
+export { TokenBuckets, type RateLimitOptions } from './http/rate-limit.js'
+export { VerdictHub } from './verdicts/verdict-hub.js'

@@ -1,0 +1,29 @@
+import { Hono } from 'hono'
+import type { Store } from '@anansi/store'
+import type { Bus } from '@anansi/bus'
+import { TOPICS } from '@anansi/protocol'
+import type { IngestMetrics } from '../http/metrics.js'
+
+/** /healthz (the process answers), /readyz (database and bus answer), /metrics (Prometheus). */
+export function healthRoutes(store: Store, bus: Bus, metrics: IngestMetrics): Hono {
+  const app = new Hono()
+  app.get('/healthz', (c) => c.json({ status: 'ok' }))
+  app.get('/readyz', async (c) => {
+    const [database, log] = await Promise.all([
+      store.ping().then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
+      bus.admin.lag('anansi-readyz', TOPICS.events).then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      ),
+    ])
+    const ready = database === 'ok' && log === 'ok'
+    return c.json({ status: ready ? 'ready' : 'not_ready', database, bus: log }, ready ? 200 : 503)
+  })
+  app.get('/metrics', async (c) =>
+    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+  )
+  return app
+}
