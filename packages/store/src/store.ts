@@ -26,7 +26,12 @@ import {
   getProject,
   type Project,
 } from './repositories/projects.js'
-import { getVerdict, listEvaluations, recordVerdict } from './repositories/verdicts.js'
+import {
+  getVerdict,
+  listEvaluations,
+  listVerdictsAfter,
+  recordVerdict,
+} from './repositories/verdicts.js'
 
 /** Where the data lives: embedded PGlite (default) or a PostgreSQL server. */
 export type StoreOptions =
@@ -44,6 +49,7 @@ export interface ProjectStore {
   listEvents(query?: EventQuery): Promise<StoredEvent[]>
   recordVerdict(verdict: Verdict): Promise<InsertOutcome>
   getVerdict(eventId: string): Promise<Verdict | undefined>
+  listVerdictsAfter(afterEventId: string, limit?: number): Promise<Verdict[]>
   listEvaluations(eventId: string): Promise<EvaluationResult[]>
   createApiKey(input: {
     name: string
@@ -91,6 +97,8 @@ export function storeFor(connection: Connection): Store {
       listEvents: (query) => listEvents(db, projectId, query),
       recordVerdict: (verdict) => recordVerdict(db, projectId, verdict),
       getVerdict: (eventId) => getVerdict(db, projectId, eventId),
+      listVerdictsAfter: (afterEventId, limit) =>
+        listVerdictsAfter(db, projectId, afterEventId, limit),
       listEvaluations: (eventId) => listEvaluations(db, projectId, eventId),
       createApiKey: (input) => createApiKey(db, projectId, input),
       listApiKeys: () => listApiKeys(db, projectId),

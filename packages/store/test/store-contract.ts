@@ -237,6 +237,23 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         ])
       })
 
+      it('lists verdicts decided after a given event, for resuming subscriptions', async () => {
+        const project = await newProject(store)
+        const events = [makeEvent(), makeEvent(), makeEvent()]
+        await project.insertEvents(events)
+        const base = Date.parse('2026-11-25T12:00:00Z')
+        for (const [i, e] of events.entries()) {
+          await project.recordVerdict({
+            ...makeVerdict(e.id),
+            decidedAt: new Date(base + i * 1000).toISOString(),
+          })
+        }
+        expect(
+          (await project.listVerdictsAfter(events[0]?.id ?? '')).map((v) => v.eventId),
+        ).toEqual([events[1]?.id, events[2]?.id])
+        expect(await project.listVerdictsAfter(makeEvent().id)).toHaveLength(3)
+      })
+
       it('refuses a verdict for an event the project does not have', async () => {
         const project = await newProject(store)
         const error: unknown = await project
@@ -267,6 +284,7 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         'listEvents',
         'recordVerdict',
         'getVerdict',
+        'listVerdictsAfter',
         'listEvaluations',
         'createApiKey',
         'listApiKeys',
@@ -294,6 +312,7 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         expect(await b.listEvents()).toEqual([])
         expect(await b.listEvents({ model: event.model.name })).toEqual([])
         expect(await b.getVerdict(event.id)).toBeUndefined()
+        expect(await b.listVerdictsAfter(event.id)).toEqual([])
         expect(await b.listEvaluations(event.id)).toEqual([])
         expect(await b.listApiKeys()).toEqual([])
         expect(await b.revokeApiKey(keyA.key.id)).toBe(false)

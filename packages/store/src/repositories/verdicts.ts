@@ -1,5 +1,5 @@
 import type { EvaluationResult, Verdict } from '@anansi/protocol'
-import { and, asc, eq } from 'drizzle-orm'
+import { and, asc, eq, gt, sql } from 'drizzle-orm'
 import type { Database } from '../drivers/database.js'
 import { wrapQueryError } from '../errors.js'
 import { toStorable } from '../sanitize.js'
@@ -108,5 +108,29 @@ export async function listEvaluations(
     return rows.map((row) => row.result)
   } catch (cause) {
     throw wrapQueryError('list evaluations', cause)
+  }
+}
+
+/**
+ * Verdicts decided after the verdict of `afterEventId` (a client resuming a subscription), oldest
+ * first; all of the project's verdicts from the start when that event has none.
+ */
+export async function listVerdictsAfter(
+  db: Database,
+  projectId: string,
+  afterEventId: string,
+  limit = 1000,
+): Promise<Verdict[]> {
+  const since = sql`coalesce((select ${verdicts.decidedAt} from ${verdicts} where ${verdicts.projectId} = ${projectId} and ${verdicts.eventId} = ${afterEventId}), '-infinity'::timestamptz)`
+  try {
+    const rows = await db
+      .select({ payload: verdicts.payload })
+      .from(verdicts)
+      .where(and(eq(verdicts.projectId, projectId), gt(verdicts.decidedAt, since)))
+      .orderBy(asc(verdicts.decidedAt), asc(verdicts.eventId))
+      .limit(Math.min(Math.max(limit, 1), 10_000))
+    return rows.map((row) => row.payload)
+  } catch (cause) {
+    throw wrapQueryError('list verdicts after', cause)
   }
 }
