@@ -14,6 +14,7 @@ import { apiDocsPage } from './routes/docs.js'
 import { evaluateRoutes } from './routes/evaluate.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { keyRoutes } from './routes/keys.js'
 import { VerdictHub } from './verdicts/verdict-hub.js'
 
 /** Everything the API is built from; the CLI (composition root) creates these from configuration. */
@@ -95,13 +96,16 @@ export function createIngestApi(options: IngestOptions): IngestApi {
     metrics.duration.observe({ route }, (performance.now() - started) / 1000)
   })
   app.route('/', healthRoutes(options.store, options.bus, metrics))
-  app.use(
-    '/v1/*',
+  // One bucket set for every authenticated route, so the seed aliases share the key's budget.
+  const guard = [
     authenticate(options.store),
     rateLimit(new TokenBuckets(options.rateLimit ?? { perSecond: 200, burst: 400 })),
-  )
+  ] as const
+  app.use('/v1/*', ...guard)
+  app.use('/api/v1/*', ...guard)
   app.route('/', eventRoutes({ store: options.store, producer, recent, hub, metrics, now }))
   app.route('/', evaluateRoutes(options.suite))
+  app.route('/', keyRoutes(options.store))
   for (const [name, schema] of Object.entries(openApiComponents()))
     app.openAPIRegistry.registerComponent('schemas', name, schema as object)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

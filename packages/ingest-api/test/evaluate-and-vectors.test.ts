@@ -64,6 +64,33 @@ describe('POST /v1/evaluate', () => {
     ).toBe(401)
   })
 
+  it('serves the seed paths: one evaluator each, or everything for comprehensive', async () => {
+    const app = h.api({ suite }).app
+    const one = await app.request('/api/v1/evaluate/toxicity', {
+      method: 'POST',
+      headers: headers(h.keys.a.read),
+      body: JSON.stringify({ output: 'you idiot' }),
+    })
+    expect(
+      new Set(evaluateResponseSchema.parse(await one.json()).evaluations.map((e) => e.evaluator)),
+    ).toEqual(new Set(['toxicity']))
+    const all = await app.request('/api/v1/evaluate/comprehensive', {
+      method: 'POST',
+      headers: headers(h.keys.a.read),
+      body: JSON.stringify({ input: 'hi', output: 'hello' }),
+    })
+    expect(evaluateResponseSchema.parse(await all.json()).evaluations.length).toBeGreaterThan(5)
+    expect(
+      (
+        await app.request('/api/v1/evaluate/bias', {
+          method: 'POST',
+          headers: headers(undefined),
+          body: '{}',
+        })
+      ).status,
+    ).toBe(401)
+  })
+
   it('answers 503 when the replica runs without evaluators', async () => {
     const res = await h.api().app.request('/v1/evaluate', {
       method: 'POST',
