@@ -9,12 +9,14 @@ import { authenticate, type AuthVariables } from './http/auth.js'
 import { errorHandler, notFoundHandler, type ErrorReporter } from './http/error-handlers.js'
 import { createMetrics, type IngestMetrics } from './http/metrics.js'
 import { rateLimit, TokenBuckets, type RateLimitOptions } from './http/rate-limit.js'
+import { EventHub } from './ingest/event-hub.js'
 import { RecentIds } from './ingest/recent-ids.js'
 import { apiDocsPage } from './routes/docs.js'
 import { evaluateRoutes } from './routes/evaluate.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { keyRoutes } from './routes/keys.js'
+import { streamRoutes } from './routes/stream.js'
 import { VerdictHub } from './verdicts/verdict-hub.js'
 
 /** Everything the API is built from; the CLI (composition root) creates these from configuration. */
@@ -54,6 +56,7 @@ export function createIngestApi(options: IngestOptions): IngestApi {
   const hub = new VerdictHub()
   const producer = options.bus.createProducer()
   const recent = new RecentIds()
+  const live = new EventHub()
   const now = options.now ?? (() => new Date())
   const report = options.report ?? ((error: unknown) => console.error('[ingest-api]', error))
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({
@@ -103,9 +106,10 @@ export function createIngestApi(options: IngestOptions): IngestApi {
   ] as const
   app.use('/v1/*', ...guard)
   app.use('/api/v1/*', ...guard)
-  app.route('/', eventRoutes({ store: options.store, producer, recent, hub, metrics, now }))
+  app.route('/', eventRoutes({ store: options.store, producer, recent, live, hub, metrics, now }))
   app.route('/', evaluateRoutes(options.suite))
   app.route('/', keyRoutes(options.store))
+  app.route('/', streamRoutes(live, hub))
   for (const [name, schema] of Object.entries(openApiComponents()))
     app.openAPIRegistry.registerComponent('schemas', name, schema as object)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

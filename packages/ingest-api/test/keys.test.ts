@@ -83,13 +83,11 @@ describe('/v1/keys (admin)', () => {
   })
 
   it('validates the body', async () => {
-    const res = await h
-      .api()
-      .app.request('/v1/keys', {
-        method: 'POST',
-        headers: headers(h.keys.a.admin),
-        body: JSON.stringify({ name: 'x', scopes: ['root'] }),
-      })
+    const res = await h.api().app.request('/v1/keys', {
+      method: 'POST',
+      headers: headers(h.keys.a.admin),
+      body: JSON.stringify({ name: 'x', scopes: ['root'] }),
+    })
     expect(res.status).toBe(400)
   })
 })

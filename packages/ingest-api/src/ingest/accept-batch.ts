@@ -10,6 +10,7 @@ import {
 } from '@anansi/protocol'
 import type { ProjectStore } from '@anansi/store'
 import { ApiError, validationError } from '../http/api-error.js'
+import type { EventHub } from './event-hub.js'
 import type { RecentIds } from './recent-ids.js'
 
 /** What accepting a batch needs. */
@@ -17,6 +18,8 @@ export interface AcceptDeps {
   project: ProjectStore
   producer: Producer
   recent: RecentIds
+  /** Live listeners (SSE) of this replica's accepted events. */
+  live?: EventHub
   now: () => Date
 }
 
@@ -57,6 +60,7 @@ export async function acceptBatch(deps: AcceptDeps, body: unknown): Promise<Acce
     return { index: item.index, id: item.event.id, status: 'accepted' }
   })
   await publish(deps, fresh)
+  deps.live?.publish(deps.project.projectId, fresh)
   deps.recent.add(
     deps.project.projectId,
     fresh.map((e) => e.id),

@@ -8,6 +8,7 @@ import { readJsonBody } from '../http/json-body.js'
 import { parseOr400 } from '../http/validate.js'
 import type { IngestMetrics } from '../http/metrics.js'
 import { acceptBatch } from '../ingest/accept-batch.js'
+import type { EventHub } from '../ingest/event-hub.js'
 import type { RecentIds } from '../ingest/recent-ids.js'
 import type { VerdictHub } from '../verdicts/verdict-hub.js'
 
@@ -16,6 +17,7 @@ export interface EventRouteDeps {
   store: Store
   producer: Producer
   recent: RecentIds
+  live: EventHub
   hub: VerdictHub
   metrics: IngestMetrics
   now: () => Date
@@ -70,6 +72,7 @@ export function eventRoutes(deps: EventRouteDeps): OpenAPIHono<{ Variables: Auth
         project: deps.store.forProject(c.get('auth').projectId),
         producer: deps.producer,
         recent: deps.recent,
+        live: deps.live,
         now: deps.now,
       },
       body,
