@@ -12,10 +12,11 @@ export const TOPICS = {
 
 /**
  * The key of an event on the bus: one (project, model) pair always lands in one partition, so one
- * anomaly detector sees all of its events in order.
+ * anomaly detector sees all of its events in order. NUL and lone surrogates (legal in a model name,
+ * refused by Postgres text and ill-formed as UTF-8) become U+FFFD, the same way every time.
  */
 export function eventMessageKey(projectId: string, model: string): string {
-  return `${projectId}:${model}`
+  return `${projectId}:${model}`.toWellFormed().replaceAll('\u0000', '\uFFFD')
 }
 
 /** An accepted event as it travels on `anansi.events`: the project comes from the API key. */

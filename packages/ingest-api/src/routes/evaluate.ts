@@ -1,3 +1,4 @@
+import { BODY_ERRORS } from '../http/openapi-responses.js'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { EvaluatorError, type EvaluatorSuite } from '@anansi/evaluator'
 import {
@@ -68,6 +69,7 @@ export function evaluateRoutes(
       },
     },
     responses: {
+      ...BODY_ERRORS,
       200: {
         description: 'Results and decision',
         content: { 'application/json': { schema: componentRef('evaluateResponse') } },
@@ -104,6 +106,7 @@ export function evaluateRoutes(
         },
       },
       responses: {
+        ...BODY_ERRORS,
         200: {
           description: 'Results and decision',
           content: { 'application/json': { schema: componentRef('evaluateResponse') } },

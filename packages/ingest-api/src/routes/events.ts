@@ -1,3 +1,4 @@
+import { AUTH_ERRORS, BODY_ERRORS } from '../http/openapi-responses.js'
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { MAX_BATCH_BYTES, MAX_GATE_TIMEOUT_MS, componentRef } from '@anansi/protocol'
 import type { Store } from '@anansi/store'
@@ -49,6 +50,7 @@ export function eventRoutes(deps: EventRouteDeps): OpenAPIHono<{ Variables: Auth
       },
     },
     responses: {
+      ...BODY_ERRORS,
       202: {
         description: 'Every event accepted (or a duplicate); all are durably on the bus',
         content: { 'application/json': { schema: componentRef('batchResponse') } },
@@ -92,6 +94,7 @@ export function eventRoutes(deps: EventRouteDeps): OpenAPIHono<{ Variables: Auth
     security: [{ bearer: [] }],
     request: { params: idParam },
     responses: {
+      ...AUTH_ERRORS,
       200: {
         description: 'The event as stored',
         content: { 'application/json': { schema: componentRef('storedEvent') } },
@@ -120,6 +123,7 @@ export function eventRoutes(deps: EventRouteDeps): OpenAPIHono<{ Variables: Auth
     security: [{ bearer: [] }],
     request: { params: idParam, query: waitQuery },
     responses: {
+      ...AUTH_ERRORS,
       200: {
         description: 'Decided',
         content: { 'application/json': { schema: componentRef('verdict') } },

@@ -1,3 +1,4 @@
+import { AUTH_ERRORS, BODY_ERRORS } from '../http/openapi-responses.js'
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { componentRef } from '@anansi/protocol'
 import { ApiError } from '../http/api-error.js'
@@ -12,7 +13,14 @@ const createKeyBody = z.strictObject({
     .array(z.enum(['ingest', 'read', 'admin']))
     .min(1)
     .max(3),
-  expiresAt: z.iso.datetime({ offset: true }).optional(),
+  // In the future and at most ten years out: Postgres stores dates JavaScript cannot represent.
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .refine((value) => {
+      const at = Date.parse(value)
+      return at > Date.now() && at < Date.now() + 10 * 365 * 86_400_000
+    }, 'must be in the future and within ten years')
+    .optional(),
 })
 const keyIdParam = z.object({ id: z.uuid() })
 const errors = { content: { 'application/json': { schema: componentRef('errorBody') } } }
@@ -40,6 +48,7 @@ export function keyRoutes(store: Store): OpenAPIHono<{ Variables: AuthVariables 
     summary: "List the project's API keys (never their secrets)",
     security: [{ bearer: [] }],
     responses: {
+      ...AUTH_ERRORS,
       200: {
         description: 'Keys',
         content: { 'application/json': { schema: z.object({ keys: z.array(keyInfo) }) } },
@@ -74,6 +83,7 @@ export function keyRoutes(store: Store): OpenAPIHono<{ Variables: AuthVariables 
       body: { content: { 'application/json': { schema: createKeyBody } }, required: true },
     },
     responses: {
+      ...BODY_ERRORS,
       201: {
         description: 'Created',
         content: {
@@ -101,6 +111,7 @@ export function keyRoutes(store: Store): OpenAPIHono<{ Variables: AuthVariables 
     security: [{ bearer: [] }],
     request: { params: keyIdParam },
     responses: {
+      ...AUTH_ERRORS,
       204: { description: 'Revoked' },
       404: { description: 'No such live key in this project', ...errors },
     },

@@ -1,3 +1,4 @@
+import { AUTH_ERRORS } from '../http/openapi-responses.js'
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { streamSSE } from 'hono/streaming'
 import { requireScope, type AuthVariables } from '../http/auth.js'
@@ -32,9 +33,17 @@ export function streamRoutes(
     security: [{ bearer: [] }],
     request: { query: streamQuery },
     responses: {
+      ...AUTH_ERRORS,
       200: {
         description: 'text/event-stream of `event` and `verdict` messages',
-        content: { 'text/event-stream': { schema: z.string() } },
+        content: {
+          'text/event-stream': {
+            schema: {
+              type: 'object',
+              description: 'each message: JSON data of an event, a verdict, `ready` or `heartbeat`',
+            },
+          },
+        },
       },
     },
   })

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Fuzzes the running API from its own OpenAPI document with schemathesis (PyPI): no 5xx, and every
+# answer must match the documented schema. Starts the embedded server itself; bounded in time.
+# Excluded: /v1/stream (an endless SSE stream) and the verdict long-poll (legitimately holds a
+# request up to 30 s); both have dedicated tests in test/. GET /v1/events/{id} too: schemathesis
+# 4.32.5 crashes internally (KeyError in its coverage phase) on that operation; tests cover it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV="${ANANSI_CACHE_DIR:-$HOME/.cache/anansi}/schemathesis-4.32.5"
+if [[ ! -x "$VENV/bin/schemathesis" ]]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q schemathesis==4.32.5
+fi
+log="$(mktemp)"
+../../node_modules/.bin/tsx --conditions=@anansi/source scripts/serve-embedded.ts > "$log" 2>&1 &
+server=$!
+trap 'kill -TERM $server 2>/dev/null || true; rm -f "$log"' EXIT
+for _ in $(seq 1 120); do grep -q '^ANANSI_API_KEY=' "$log" && break; sleep 0.5; done
+url="$(grep '^ANANSI_URL=' "$log" | cut -d= -f2-)"
+key="$(grep '^ANANSI_API_KEY=' "$log" | cut -d= -f2-)"
+[[ -n "$url" && -n "$key" ]] || { cat "$log"; echo "server did not start" >&2; exit 1; }
+status=0
+"$VENV/bin/schemathesis" run "$url/openapi.json" \
+  --header "Authorization: Bearer $key" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --exclude-path /v1/stream --exclude-path '/v1/events/{id}/verdict' --exclude-path '/v1/events/{id}' \
+  --max-examples "${FUZZ_EXAMPLES:-25}" --workers 2 --request-timeout 10 --no-color "$@" || status=$?
+if grep -q 'unexpected error' "$log"; then echo "--- server log"; cat "$log"; status=1; fi
+exit $status
