@@ -1,0 +1,139 @@
+import type { ToolCall } from '@anansi/protocol'
+import type { CallOutcome } from '../../core/active-call.js'
+import { snapshot } from '../../core/call-record.js'
+import { isRecord } from '../../event/content-parts.js'
+import { messagesContent } from '../../event/content.js'
+import { toJsonText } from '../../event/json-value.js'
+import { assistantOutput } from '../assistant-output.js'
+import type { MethodAdapter, StreamAccumulator } from '../method-adapter.js'
+import { ToolCallBuilder } from '../tool-call-builder.js'
+import { readUsage } from '../usage.js'
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '')
+
+/** The text of a `tool_result` block: a string, or a list of text blocks. */
+function toolResultText(content: unknown): string {
+  if (typeof content === 'string') return content
+  if (!Array.isArray(content)) return toJsonText(content ?? '')
+  return content
+    .filter(isRecord)
+    .map((block) => text(block.text))
+    .join('')
+}
+
+/**
+ * One Anthropic message as protocol messages: `tool_use` blocks become tool calls, `tool_result`
+ * blocks become tool messages, the rest stay content parts.
+ */
+function anthropicMessage(message: unknown): unknown[] {
+  if (!isRecord(message) || !Array.isArray(message.content)) return [message]
+  const blocks = message.content.filter(isRecord)
+  const results = blocks.filter((b) => b.type === 'tool_result')
+  const calls = blocks.filter((b) => b.type === 'tool_use')
+  const parts = blocks.filter((b) => b.type !== 'tool_result' && b.type !== 'tool_use')
+  const toolMessages = results.map((b) => ({
+    role: 'tool',
+    content: toolResultText(b.content),
+    toolCallId: b.tool_use_id,
+  }))
+  if (parts.length === 0 && calls.length === 0) return toolMessages
+  const main = {
+    role: message.role,
+    content: parts,
+    ...(calls.length > 0 ? { toolCalls: calls } : {}),
+  }
+  return [...toolMessages, main]
+}
+
+/** What the Messages API input is read from. */
+interface MessagesSnapshot {
+  system: unknown
+  messages: unknown
+}
+
+/** `system` (a string or text blocks) plus the conversation. */
+function messagesInput(value: unknown): unknown {
+  const params = value as MessagesSnapshot
+  const system =
+    typeof params.system === 'string' ? params.system : toolResultText(params.system ?? '')
+  const messages = Array.isArray(params.messages) ? params.messages.flatMap(anthropicMessage) : []
+  return messagesContent([...(system ? [{ role: 'system', content: system }] : []), ...messages])
+}
+
+/** A `Message` answer: its text blocks, `tool_use` blocks, usage and model. */
+function messageOutcome(response: unknown): CallOutcome {
+  if (!isRecord(response)) return {}
+  const blocks = Array.isArray(response.content) ? response.content.filter(isRecord) : []
+  const answer = blocks.map((b) => (b.type === 'text' ? text(b.text) : '')).join('')
+  const toolCalls: ToolCall[] = blocks
+    .filter((b) => b.type === 'tool_use')
+    .map((b) => ({
+      id: text(b.id) || 'unknown',
+      name: text(b.name) || 'unknown',
+      arguments: toJsonText(b.input ?? {}),
+    }))
+  const usage = readUsage(response.usage)
+  return {
+    output: assistantOutput(answer, toolCalls.length > 0 ? toolCalls : undefined),
+    ...(usage ? { usage } : {}),
+    ...(typeof response.model === 'string' ? { responseModel: response.model } : {}),
+  }
+}
+
+/** Folds Messages stream events (message_start, content_block_*, message_delta). */
+class EventAccumulator implements StreamAccumulator {
+  private answer = ''
+  private readonly tools = new ToolCallBuilder()
+  private inputTokens: number | undefined
+  private outputTokens: number | undefined
+  private model: string | undefined
+
+  add(event: unknown): boolean {
+    if (!isRecord(event)) return false
+    const index = typeof event.index === 'number' ? event.index : 0
+    if (event.type === 'message_start' && isRecord(event.message)) {
+      this.model = text(event.message.model) || undefined
+      this.readUsage(event.message.usage)
+    } else if (event.type === 'message_delta') this.readUsage(event.usage)
+    else if (event.type === 'content_block_start' && isRecord(event.content_block)) {
+      const block = event.content_block
+      if (block.type === 'tool_use') this.tools.add(index, { id: block.id, name: block.name })
+    } else if (event.type === 'content_block_delta' && isRecord(event.delta)) {
+      if (event.delta.type === 'text_delta') this.answer += text(event.delta.text)
+      else if (event.delta.type === 'input_json_delta')
+        this.tools.add(index, { arguments: event.delta.partial_json })
+      return true
+    }
+    return false
+  }
+
+  outcome(): CallOutcome {
+    const usage = readUsage({ input_tokens: this.inputTokens, output_tokens: this.outputTokens })
+    return {
+      output: assistantOutput(this.answer, this.tools.build()),
+      ...(usage ? { usage } : {}),
+      ...(this.model ? { responseModel: this.model } : {}),
+    }
+  }
+
+  private readUsage(value: unknown): void {
+    if (!isRecord(value)) return
+    if (typeof value.input_tokens === 'number') this.inputTokens = value.input_tokens
+    if (typeof value.output_tokens === 'number') this.outputTokens = value.output_tokens
+  }
+}
+
+/** `client.messages.create`. */
+export const messagesAdapter: MethodAdapter = {
+  provider: 'anthropic',
+  operation: 'chat',
+  model: (params) => text(params.model) || 'unknown',
+  snapshot: (params): MessagesSnapshot => ({
+    system: params.system,
+    messages: snapshot(params.messages),
+  }),
+  input: messagesInput,
+  isStream: (params) => params.stream === true,
+  outcome: messageOutcome,
+  accumulator: () => new EventAccumulator(),
+}

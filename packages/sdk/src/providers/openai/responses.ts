@@ -1,0 +1,132 @@
+import type { Message, ToolCall } from '@anansi/protocol'
+import type { CallOutcome } from '../../core/active-call.js'
+import { snapshot } from '../../core/call-record.js'
+import { isRecord } from '../../event/content-parts.js'
+import { messagesContent } from '../../event/content.js'
+import { assistantOutput } from '../assistant-output.js'
+import type { MethodAdapter, StreamAccumulator } from '../method-adapter.js'
+import { ToolCallBuilder } from '../tool-call-builder.js'
+import { readUsage } from '../usage.js'
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : '')
+
+/** Maps one Responses input item (message, function call, function output) to a chat message. */
+function inputItem(item: unknown): unknown {
+  if (typeof item === 'string') return { role: 'user', content: item }
+  if (!isRecord(item)) return item
+  if (item.type === 'function_call')
+    return {
+      role: 'assistant',
+      content: '',
+      toolCalls: [{ id: item.call_id, name: item.name, arguments: item.arguments }],
+    }
+  if (item.type === 'function_call_output')
+    return {
+      role: 'tool',
+      content: text(item.output) || JSON.stringify(item.output ?? ''),
+      toolCallId: item.call_id,
+    }
+  return item
+}
+
+/** What the Responses API input is read from. */
+interface ResponsesSnapshot {
+  instructions: unknown
+  input: unknown
+}
+
+/** `instructions` plus `input` (a string or a list of items) as one conversation. */
+function responsesInput(value: unknown): unknown {
+  const params = value as ResponsesSnapshot
+  const items =
+    typeof params.input === 'string'
+      ? [params.input]
+      : Array.isArray(params.input)
+        ? params.input
+        : []
+  const system: Partial<Message>[] =
+    typeof params.instructions === 'string'
+      ? [{ role: 'system', content: params.instructions }]
+      : []
+  return messagesContent([...system, ...items.map(inputItem)])
+}
+
+/** The text and function calls of a `Response`'s output items. */
+function responseOutcome(response: unknown): CallOutcome {
+  if (!isRecord(response)) return {}
+  const items = Array.isArray(response.output) ? response.output.filter(isRecord) : []
+  let answer = ''
+  const toolCalls: ToolCall[] = []
+  for (const item of items) {
+    if (item.type === 'message' && Array.isArray(item.content))
+      for (const part of item.content.filter(isRecord))
+        answer += text(part.text) || text(part.refusal)
+    if (item.type === 'function_call')
+      toolCalls.push({
+        id: text(item.call_id) || 'unknown',
+        name: text(item.name) || 'unknown',
+        arguments: text(item.arguments),
+      })
+  }
+  const usage = readUsage(response.usage)
+  return {
+    output: assistantOutput(answer, toolCalls.length > 0 ? toolCalls : undefined),
+    ...(usage ? { usage } : {}),
+    ...(typeof response.model === 'string' ? { responseModel: response.model } : {}),
+  }
+}
+
+/** Folds Responses stream events: text deltas as they come, the final response when it completes. */
+class EventAccumulator implements StreamAccumulator {
+  private answer = ''
+  private readonly tools = new ToolCallBuilder()
+  private final: CallOutcome | undefined
+
+  add(event: unknown): boolean {
+    if (!isRecord(event)) return false
+    switch (event.type) {
+      case 'response.output_text.delta':
+      case 'response.refusal.delta':
+        this.answer += text(event.delta)
+        return true
+      case 'response.function_call_arguments.delta':
+        this.tools.add(typeof event.output_index === 'number' ? event.output_index : 0, {
+          arguments: event.delta,
+        })
+        return true
+      case 'response.output_item.added':
+        if (isRecord(event.item) && event.item.type === 'function_call')
+          this.tools.add(typeof event.output_index === 'number' ? event.output_index : 0, {
+            id: event.item.call_id,
+            name: event.item.name,
+          })
+        return false
+      case 'response.completed':
+      case 'response.incomplete':
+      case 'response.failed':
+        this.final = responseOutcome(event.response)
+        return false
+      default:
+        return false
+    }
+  }
+
+  outcome(): CallOutcome {
+    return this.final ?? { output: assistantOutput(this.answer, this.tools.build()) }
+  }
+}
+
+/** `client.responses.create`. */
+export const responsesAdapter: MethodAdapter = {
+  provider: 'openai',
+  operation: 'chat',
+  model: (params) => text(params.model) || 'unknown',
+  snapshot: (params): ResponsesSnapshot => ({
+    instructions: params.instructions,
+    input: snapshot(params.input),
+  }),
+  input: responsesInput,
+  isStream: (params) => params.stream === true,
+  outcome: responseOutcome,
+  accumulator: () => new EventAccumulator(),
+}
