@@ -101,6 +101,12 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         expect(JSON.stringify(await project.listApiKeys())).not.toContain(hashApiKey(plaintext))
       })
 
+      it('stores names with NUL characters instead of failing (found by the API fuzzer)', async () => {
+        const project = await newProject(store)
+        const { key } = await project.createApiKey({ name: 'a\u0000b', scopes: ['read'] })
+        expect(key.name).toBe('a\uFFFDb')
+      })
+
       it('verifies a key to its project and scopes, and nothing else', async () => {
         const project = await newProject(store)
         const { plaintext, key } = await project.createApiKey({

@@ -2,6 +2,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm'
 import { apiKeyMatches, apiKeyPrefix, generateApiKey } from '../api-key-secret.js'
 import type { Database } from '../drivers/database.js'
 import { wrapQueryError } from '../errors.js'
+import { toStorableText } from '../sanitize.js'
 import { apiKeys, type API_KEY_SCOPES } from '../schema/index.js'
 
 /** A key scope. */
@@ -51,7 +52,7 @@ export async function createApiKey(
       .insert(apiKeys)
       .values({
         projectId,
-        name: input.name,
+        name: toStorableText(input.name),
         scopes: input.scopes,
         prefix: generated.prefix,
         hash: generated.hash,

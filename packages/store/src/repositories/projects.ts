@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm'
 import type { Database } from '../drivers/database.js'
 import { wrapQueryError } from '../errors.js'
+import { toStorableText } from '../sanitize.js'
 import { projects } from '../schema/index.js'
 
 /** A project (tenant) as stored. */
@@ -12,7 +13,10 @@ export async function createProject(
   input: { name: string; slug: string },
 ): Promise<Project> {
   try {
-    const [row] = await db.insert(projects).values(input).returning()
+    const [row] = await db
+      .insert(projects)
+      .values({ name: toStorableText(input.name), slug: toStorableText(input.slug) })
+      .returning()
     if (!row) throw new Error('insert returned no row')
     return row
   } catch (cause) {
