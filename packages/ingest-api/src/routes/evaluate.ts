@@ -1,4 +1,3 @@
-import { BODY_ERRORS } from '../http/openapi-responses.js'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { EvaluatorError, type EvaluatorSuite } from '@anansi/evaluator'
 import {
@@ -10,12 +9,14 @@ import {
 import { ApiError } from '../http/api-error.js'
 import { requireScope, type AuthVariables } from '../http/auth.js'
 import { readJsonBody } from '../http/json-body.js'
+import { BODY_ERRORS, errorResponse } from '../http/openapi-responses.js'
 import { parseOr400 } from '../http/validate.js'
 
 // Four texts of at most 100,000 characters each, as UTF-8, fit comfortably.
 const EVALUATE_BODY_LIMIT = 4 * 2 ** 20
 
-const errors = { content: { 'application/json': { schema: componentRef('errorBody') } } }
+/** The seed document's single-evaluator paths, plus `comprehensive` for all of them. */
+const SEED_PATHS = ['toxicity', 'bias', 'hallucination', 'jailbreak', 'comprehensive'] as const
 
 /** POST /v1/evaluate (and the seed's /api/v1/evaluate/* paths): synchronous evaluation, nothing stored. */
 export function evaluateRoutes(
@@ -46,58 +47,24 @@ export function evaluateRoutes(
         evaluations,
       }
     } catch (error) {
-      if (error instanceof EvaluatorError && error.code === 'invalid_input')
+      if (error instanceof EvaluatorError && error.code === 'invalid_input') {
         throw new ApiError(400, 'bad_request', error.message)
-      if (error instanceof EvaluatorError && error.code === 'overloaded')
+      }
+      if (error instanceof EvaluatorError && error.code === 'overloaded') {
         throw new ApiError(503, 'service_unavailable', 'evaluators are overloaded; retry', {
           retryAfterSeconds: 1,
         })
+      }
       throw error
     }
   }
 
-  app.use('/v1/evaluate', requireScope('ingest', 'read'))
-  app.openAPIRegistry.registerPath({
-    method: 'post',
-    path: '/v1/evaluate',
-    summary: 'Evaluate text now (nothing stored)',
-    security: [{ bearer: [] }],
-    request: {
-      body: {
-        content: { 'application/json': { schema: componentRef('evaluateRequest') } },
-        required: true,
-      },
-    },
-    responses: {
-      ...BODY_ERRORS,
-      200: {
-        description: 'Results and decision',
-        content: { 'application/json': { schema: componentRef('evaluateResponse') } },
-      },
-      400: { description: 'Invalid body or unknown evaluator', ...errors },
-      503: { description: 'No evaluators loaded in this process', ...errors },
-    },
-  })
-  app.post('/v1/evaluate', async (c) => {
-    const body = parseOr400(
-      evaluateRequestSchema,
-      await readJsonBody(c, EVALUATE_BODY_LIMIT),
-      'body',
-    )
-    return c.json(await evaluate(body), 200)
-  })
-
-  // The seed document's paths: one evaluator each, or all of them for `comprehensive`.
-  for (const name of ['toxicity', 'bias', 'hallucination', 'jailbreak', 'comprehensive'] as const) {
-    const path = `/api/v1/evaluate/${name}`
-    app.use(path, requireScope('ingest', 'read'))
+  /** Registers one evaluate route: its docs, its scope check and its handler. */
+  const route = (path: string, summary: string, evaluators?: string[]): void => {
     app.openAPIRegistry.registerPath({
       method: 'post',
       path,
-      summary:
-        name === 'comprehensive'
-          ? 'Alias of POST /v1/evaluate'
-          : `POST /v1/evaluate with evaluators: [${name}]`,
+      summary,
       security: [{ bearer: [] }],
       request: {
         body: {
@@ -111,20 +78,24 @@ export function evaluateRoutes(
           description: 'Results and decision',
           content: { 'application/json': { schema: componentRef('evaluateResponse') } },
         },
-        400: { description: 'Invalid body', ...errors },
+        503: errorResponse('No evaluators loaded in this process, or overloaded'),
       },
     })
+    app.use(path, requireScope('ingest', 'read'))
     app.post(path, async (c) => {
       const body = parseOr400(
         evaluateRequestSchema,
         await readJsonBody(c, EVALUATE_BODY_LIMIT),
         'body',
       )
-      return c.json(
-        await evaluate(name === 'comprehensive' ? body : { ...body, evaluators: [name] }),
-        200,
-      )
+      return c.json(await evaluate(evaluators === undefined ? body : { ...body, evaluators }), 200)
     })
+  }
+
+  route('/v1/evaluate', 'Evaluate text now (nothing stored)')
+  for (const name of SEED_PATHS) {
+    if (name === 'comprehensive') route(`/api/v1/evaluate/${name}`, 'Alias of POST /v1/evaluate')
+    else route(`/api/v1/evaluate/${name}`, `POST /v1/evaluate with evaluators: [${name}]`, [name])
   }
   return app
 }

@@ -1,4 +1,5 @@
 import type { Verdict } from '@anansi/protocol'
+import { ProjectSubscribers } from '../http/project-subscribers.js'
 
 type Listener = (verdict: Verdict) => void
 
@@ -8,14 +9,14 @@ type Listener = (verdict: Verdict) => void
  */
 export class VerdictHub {
   private readonly waiters = new Map<string, Set<Listener>>()
-  private readonly subscribers = new Map<string, Set<Listener>>()
+  private readonly subscribers = new ProjectSubscribers<Verdict>()
 
   /** Delivers one decided verdict. */
   publish(projectId: string, verdict: Verdict): void {
     const key = `${projectId}/${verdict.eventId.toLowerCase()}`
     for (const listener of this.waiters.get(key) ?? []) listener(verdict)
     this.waiters.delete(key)
-    for (const listener of this.subscribers.get(projectId) ?? []) listener(verdict)
+    this.subscribers.notify(projectId, verdict)
   }
 
   /** Resolves with the event's verdict when it arrives, or undefined after `timeoutMs`. */
@@ -46,13 +47,7 @@ export class VerdictHub {
 
   /** Calls `listener` for every verdict of the project until the returned function is called. */
   subscribe(projectId: string, listener: Listener): () => void {
-    const set = this.subscribers.get(projectId) ?? new Set<Listener>()
-    set.add(listener)
-    this.subscribers.set(projectId, set)
-    return () => {
-      set.delete(listener)
-      if (set.size === 0) this.subscribers.delete(projectId)
-    }
+    return this.subscribers.subscribe(projectId, listener)
   }
 
   /** Long-polls waiting now (for metrics and tests). */
