@@ -199,6 +199,9 @@ describe('gate timeouts', () => {
     })
     expect(await chat('q')).toBe('fine reply to q')
     expect(monitor.lastEvaluation?.action).toBe('allow')
+    // Failures reach onError asynchronously (the socket and the export fail in the background).
+    const deadline = Date.now() + 3_000
+    while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10))
     expect(errors.length).toBeGreaterThan(0)
     await monitor.shutdown()
   })
