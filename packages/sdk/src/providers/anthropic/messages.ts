@@ -4,7 +4,7 @@ import { snapshot } from '../../core/call-record.js'
 import { isRecord } from '../../event/content-parts.js'
 import { messagesContent } from '../../event/content.js'
 import { toJsonText } from '../../event/json-value.js'
-import { assistantOutput } from '../assistant-output.js'
+import { assistantOutput, completedOutcome } from '../assistant-output.js'
 import type { MethodAdapter, StreamAccumulator } from '../method-adapter.js'
 import { ToolCallBuilder } from '../tool-call-builder.js'
 import { readUsage } from '../usage.js'
@@ -72,12 +72,7 @@ function messageOutcome(response: unknown): CallOutcome {
       name: text(b.name) || 'unknown',
       arguments: toJsonText(b.input ?? {}),
     }))
-  const usage = readUsage(response.usage)
-  return {
-    output: assistantOutput(answer, toolCalls.length > 0 ? toolCalls : undefined),
-    ...(usage ? { usage } : {}),
-    ...(typeof response.model === 'string' ? { responseModel: response.model } : {}),
-  }
+  return completedOutcome(answer, toolCalls, response)
 }
 
 /** Folds Messages stream events (message_start, content_block_*, message_delta). */

@@ -3,10 +3,9 @@ import type { CallOutcome } from '../../core/active-call.js'
 import { snapshot } from '../../core/call-record.js'
 import { isRecord } from '../../event/content-parts.js'
 import { messagesContent } from '../../event/content.js'
-import { assistantOutput } from '../assistant-output.js'
+import { assistantOutput, completedOutcome } from '../assistant-output.js'
 import type { MethodAdapter, StreamAccumulator } from '../method-adapter.js'
 import { ToolCallBuilder } from '../tool-call-builder.js'
-import { readUsage } from '../usage.js'
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '')
 
@@ -68,12 +67,7 @@ function responseOutcome(response: unknown): CallOutcome {
         arguments: text(item.arguments),
       })
   }
-  const usage = readUsage(response.usage)
-  return {
-    output: assistantOutput(answer, toolCalls.length > 0 ? toolCalls : undefined),
-    ...(usage ? { usage } : {}),
-    ...(typeof response.model === 'string' ? { responseModel: response.model } : {}),
-  }
+  return completedOutcome(answer, toolCalls, response)
 }
 
 /** Folds Responses stream events: text deltas as they come, the final response when it completes. */
