@@ -43,7 +43,7 @@ usage() {
 ensure_cmd() {
   local cmd="$1" pkg="$2"
   command -v "$cmd" >/dev/null && return 0
-  if [[ "$(id -u)" != "0" ]] || ! command -v apt-get >/dev/null; then
+  if [[ "${EUID}" != "0" ]] || ! command -v apt-get >/dev/null; then
     die "'$cmd' not found; install the Debian package '$pkg' (or equivalent)"
   fi
   log "'$cmd' not found; installing Debian package $pkg"

@@ -20,13 +20,25 @@ pg_bin() {
   printf '%s\n' "${dir}"
 }
 
+# PostgreSQL refuses to run as root. $EUID (not `id -u`) because it comes from the kernel, and
+# runuser by absolute path because root's PATH on some machines lacks the sbin folders.
 as_postgres() {
-  if [[ "$(id -u)" == "0" ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [[ "${EUID}" != "0" ]]; then "$@"; return; fi
+  local runuser
+  runuser="$(command -v runuser || true)"
+  for candidate in /usr/sbin/runuser /sbin/runuser; do
+    if [[ -z "${runuser}" && -x "${candidate}" ]]; then runuser="${candidate}"; fi
+  done
+  if [[ -n "${runuser}" ]]; then
+    "${runuser}" -u postgres -- "$@"
+  else
+    setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"
+  fi
 }
 
 install_server() {
   if pg_bin >/dev/null; then return 0; fi
-  if [[ "$(id -u)" != "0" ]]; then
+  if [[ "${EUID}" != "0" ]]; then
     log "no PostgreSQL server found; install the Debian package 'postgresql' (needs root)"
     exit 1
   fi
@@ -50,7 +62,7 @@ start() {
   else
     if [[ ! -f "${DATA_DIR}/PG_VERSION" ]]; then
       mkdir -p "${DATA_DIR}"
-      if [[ "$(id -u)" == "0" ]]; then chown postgres:postgres "${DATA_DIR}"; fi
+      if [[ "${EUID}" == "0" ]]; then chown postgres:postgres "${DATA_DIR}"; fi
       chmod 700 "${DATA_DIR}"
       as_postgres "${bin}/initdb" -D "${DATA_DIR}" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
     fi
