@@ -144,3 +144,4 @@ export {
   type StoredEventBody,
 } from './api-bodies.js'
 export { componentRef, openApiComponents } from './openapi-components.js'
+export { contentText, lastUserText } from './content-text.js'

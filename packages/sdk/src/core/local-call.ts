@@ -1,5 +1,6 @@
 import type { LocalCall } from '../gating/local-evaluator.js'
-import { contentText, lastUserText, toContent } from '../event/content.js'
+import { contentText, lastUserText } from '@anansi/protocol'
+import { toContent } from '../event/content.js'
 import { isRecord } from '../event/content-parts.js'
 import type { CallRecord } from './call-record.js'
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { contentText, lastUserText, toContent } from './content.js'
+import { contentText, lastUserText } from '@anansi/protocol'
+import { toContent } from './content.js'
 
 describe('toContent', () => {
   it('keeps text as text and turns other values into JSON text', () => {

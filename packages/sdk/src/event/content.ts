@@ -79,26 +79,3 @@ export function toContent(value: unknown): Content {
   // Objects become JSON; functions become nothing (code is not content).
   return { type: 'text', text: typeof value === 'object' ? toJsonText(value) : '' }
 }
-
-/** The plain text of content, as evaluators read it; `role` keeps only that role's messages. */
-export function contentText(content: Content, role?: Role): string {
-  if (content.type === 'text') return content.text
-  return content.messages
-    .filter((m) => role === undefined || m.role === role)
-    .map((m) =>
-      typeof m.content === 'string'
-        ? m.content
-        : m.content.map((p) => (p.type === 'text' ? p.text : '')).join(''),
-    )
-    .join('\n')
-}
-
-/** The text of the last user turn (what the gate judges on the input side), or all text. */
-export function lastUserText(content: Content): string {
-  if (content.type === 'text') return content.text
-  for (let i = content.messages.length - 1; i >= 0; i -= 1) {
-    const message = content.messages[i]
-    if (message?.role === 'user') return contentText({ type: 'messages', messages: [message] })
-  }
-  return contentText(content)
-}

@@ -7,6 +7,9 @@ import { backoffDelay } from './retry-policy.js'
 import { sleep, unrefTimer } from './timers.js'
 import type { RejectedEvent } from './wire-guards.js'
 
+/** How long shutdown waits for an aborted request to settle (it does at once unless the runtime stalls). */
+const ABORT_SETTLE_MS = 250
+
 /** Batching, bounds and retry settings of the exporter. */
 export interface ExporterSettings {
   batch: { maxEvents: number; maxBytes: number; intervalMs: number }
@@ -119,6 +122,9 @@ export class BatchExporter<T> {
     this.timer = undefined
     if (!flushed) {
       this.abort.abort() // the deadline passed: stop the request in flight rather than wait on it
+      // The aborted request settles at once and counts its batch as dropped; wait for that (briefly)
+      // so the drop counters are final when shutdown resolves.
+      if (this.inFlight !== undefined) await this.race(this.inFlight, ABORT_SETTLE_MS)
       const left = this.queue.drain().length
       if (left > 0) this.hooks.onDrop('shutdown', left)
     }
