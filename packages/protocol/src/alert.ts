@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { anomalySchema } from './anomaly.js'
+import { nonEmptyPatch } from './patch.js'
 import { shortIdSchema, timestampSchema, uuidSchema, uuidV7Schema } from './primitives.js'
 
 /** How urgent an alert is. */
@@ -24,21 +25,41 @@ export const alertConditionSchema = z.discriminatedUnion('type', [
   }),
 ])
 
-/** A per-project alert rule. */
-export const alertRuleSchema = z.strictObject({
-  id: uuidSchema,
+const channelsSchema = z
+  .array(z.strictObject({ type: z.literal('webhook'), webhookId: uuidSchema }))
+  .max(16)
+const cooldownSecondsSchema = z
+  .int()
+  .min(0)
+  .max(86_400 * 7)
+
+// Shared by the rule, its create body and its patch, so the three cannot drift apart.
+const alertRuleFields = {
   name: z.string().min(1).max(256),
   metric: z.string().min(1).max(128),
   model: shortIdSchema.optional().describe('only this model; all models when absent'),
   condition: alertConditionSchema,
   severity: severitySchema,
-  cooldownSeconds: z
-    .int()
-    .min(0)
-    .max(86_400 * 7),
-  channels: z.array(z.strictObject({ type: z.literal('webhook'), webhookId: uuidSchema })).max(16),
+  cooldownSeconds: cooldownSecondsSchema,
+  channels: channelsSchema,
   enabled: z.boolean(),
+}
+
+/** A per-project alert rule. */
+export const alertRuleSchema = z.strictObject({ id: uuidSchema, ...alertRuleFields })
+
+/** The body that creates an alert rule: the rule without its id, with defaults for the optional parts. */
+export const alertRuleCreateSchema = z.strictObject({
+  ...alertRuleFields,
+  cooldownSeconds: cooldownSecondsSchema.default(300),
+  channels: channelsSchema.default([]),
+  enabled: z.boolean().default(true),
 })
+
+// Built from the fields without defaults: zod 4 applies a default even under `.partial()`, which
+// would turn a one-field patch into a reset of every defaulted field.
+/** A patch to an alert rule: any of its fields, at least one. */
+export const alertRuleUpdateSchema = nonEmptyPatch(alertRuleFields)
 
 /** A fired alert. */
 export const alertSchema = z.strictObject({
@@ -64,5 +85,9 @@ export type AlertStatus = z.infer<typeof alertStatusSchema>
 export type AlertCondition = z.infer<typeof alertConditionSchema>
 /** Alert rule as a TypeScript type. */
 export type AlertRule = z.infer<typeof alertRuleSchema>
+/** The create-rule body as a sender writes it (defaulted fields optional). */
+export type AlertRuleCreate = z.input<typeof alertRuleCreateSchema>
+/** An alert-rule patch as a TypeScript type. */
+export type AlertRuleUpdate = z.infer<typeof alertRuleUpdateSchema>
 /** Fired alert as a TypeScript type. */
 export type Alert = z.infer<typeof alertSchema>

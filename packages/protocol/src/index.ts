@@ -97,13 +97,17 @@ export {
 } from './verdict.js'
 export {
   alertConditionSchema,
+  alertRuleCreateSchema,
   alertRuleSchema,
+  alertRuleUpdateSchema,
   alertSchema,
   alertStatusSchema,
   severitySchema,
   type Alert,
   type AlertCondition,
   type AlertRule,
+  type AlertRuleCreate,
+  type AlertRuleUpdate,
   type AlertStatus,
   type Severity,
 } from './alert.js'
@@ -113,6 +117,27 @@ export {
   type WebhookEventType,
   type WebhookPayload,
 } from './webhook.js'
+export {
+  webhookCreateSchema,
+  webhookCreatedSchema,
+  webhookDeliverySchema,
+  webhookDeliveryStatusSchema,
+  webhookEndpointSchema,
+  webhookUpdateSchema,
+  type WebhookCreate,
+  type WebhookCreated,
+  type WebhookDelivery,
+  type WebhookDeliveryStatus,
+  type WebhookEndpoint,
+  type WebhookUpdate,
+} from './webhook-endpoint.js'
+export {
+  projectInfoSchema,
+  projectSettingsSchema,
+  type ProjectInfo,
+  type ProjectSettings,
+} from './project.js'
+export { nonEmptyPatch } from './patch.js'
 export {
   ERROR_CODES,
   errorBodySchema,

@@ -1,5 +1,10 @@
 import type { z } from 'zod'
-import { alertRuleSchema, alertSchema } from './alert.js'
+import {
+  alertRuleCreateSchema,
+  alertRuleSchema,
+  alertRuleUpdateSchema,
+  alertSchema,
+} from './alert.js'
 import { evaluateRequestSchema, evaluateResponseSchema, storedEventSchema } from './api-bodies.js'
 import { anomalySchema } from './anomaly.js'
 import { batchRequestSchema, batchResponseSchema, eventResultSchema } from './batch.js'
@@ -7,8 +12,16 @@ import { messageSchema } from './content.js'
 import { errorBodySchema } from './error-body.js'
 import { evaluationResultSchema } from './evaluation.js'
 import { eventSchema } from './event.js'
+import { projectInfoSchema } from './project.js'
 import { verdictSchema } from './verdict.js'
 import { webhookPayloadSchema } from './webhook.js'
+import {
+  webhookCreateSchema,
+  webhookCreatedSchema,
+  webhookDeliverySchema,
+  webhookEndpointSchema,
+  webhookUpdateSchema,
+} from './webhook-endpoint.js'
 
 /**
  * Every top-level wire contract by name. The JSON Schema export and the test vectors refer to
@@ -25,7 +38,15 @@ export const WIRE_SCHEMAS = {
   verdict: verdictSchema,
   alert: alertSchema,
   alertRule: alertRuleSchema,
+  alertRuleCreate: alertRuleCreateSchema,
+  alertRuleUpdate: alertRuleUpdateSchema,
   webhookPayload: webhookPayloadSchema,
+  webhookEndpoint: webhookEndpointSchema,
+  webhookCreate: webhookCreateSchema,
+  webhookUpdate: webhookUpdateSchema,
+  webhookCreated: webhookCreatedSchema,
+  webhookDelivery: webhookDeliverySchema,
+  projectInfo: projectInfoSchema,
   errorBody: errorBodySchema,
   evaluateRequest: evaluateRequestSchema,
   evaluateResponse: evaluateResponseSchema,

@@ -1,6 +1,11 @@
 /** Machine-readable store error codes. */
 export type StoreErrorCode =
-  'connection_failed' | 'migration_failed' | 'query_failed' | 'invalid_argument'
+  | 'connection_failed'
+  | 'migration_failed'
+  | 'query_failed'
+  | 'invalid_argument'
+  /** A row names another row the project does not have (e.g. a rule channel naming a foreign webhook). */
+  | 'invalid_reference'
 
 /** Every failure the store raises: a code to switch on, whether a retry may help, and the driver's cause. */
 export class StoreError extends Error {
@@ -30,4 +35,13 @@ export function wrapQueryError(action: string, cause: unknown): StoreError {
     RETRIABLE_SQLSTATE.test(code) ||
     /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|CONNECTION_/.test(code)
   return new StoreError('query_failed', `${action}: ${message}`, retriable, { cause })
+}
+
+/** A caller's input that the store refuses before touching the database (never retriable). */
+export function invalidArgument(
+  action: string,
+  issues: readonly { message: string }[],
+): StoreError {
+  const detail = issues.map((issue) => issue.message).join('; ')
+  return new StoreError('invalid_argument', `${action}: ${detail}`, false)
 }

@@ -1,64 +1,26 @@
-import type { EvaluationResult, LlmEvent, Verdict } from '@anansi/protocol'
 import type { Connection, Database, DriverName } from './drivers/database.js'
 import { connectPglite, type PgliteOptions } from './drivers/pglite.js'
 import { connectPostgres, type PostgresOptions } from './drivers/postgres-js.js'
+import { projectStoreFor, type ProjectStore } from './project-store.js'
+import { verifyApiKey, type VerifiedApiKey } from './repositories/api-keys.js'
 import {
-  createApiKey,
-  listApiKeys,
-  revokeApiKey,
-  verifyApiKey,
-  type ApiKeyInfo,
-  type ApiKeyScope,
-  type VerifiedApiKey,
-} from './repositories/api-keys.js'
-import {
-  existingEventIds,
-  getEvent,
-  insertEvents,
-  listEvents,
-  type EventQuery,
-  type InsertOutcome,
-  type StoredEvent,
-} from './repositories/events.js'
+  claimDueDeliveries,
+  recordDeliveryAttempt,
+  type DeliveryAttempt,
+  type DeliveryJob,
+} from './repositories/delivery-queue.js'
 import {
   createProject,
   findProjectBySlug,
   getProject,
   type Project,
 } from './repositories/projects.js'
-import {
-  getVerdict,
-  listEvaluations,
-  listVerdictsAfter,
-  recordVerdict,
-} from './repositories/verdicts.js'
+
+export type { ProjectStore } from './project-store.js'
 
 /** Where the data lives: embedded PGlite (default) or a PostgreSQL server. */
 export type StoreOptions =
   ({ driver: 'pglite' } & PgliteOptions) | ({ driver: 'postgres' } & PostgresOptions)
-
-/**
- * Everything one project (tenant) may touch. There is no way to reach another project's rows
- * through it: the project id is bound here, once, from the verified API key.
- */
-export interface ProjectStore {
-  readonly projectId: string
-  insertEvents(events: readonly LlmEvent[]): Promise<InsertOutcome[]>
-  existingEventIds(ids: readonly string[]): Promise<Set<string>>
-  getEvent(eventId: string): Promise<StoredEvent | undefined>
-  listEvents(query?: EventQuery): Promise<StoredEvent[]>
-  recordVerdict(verdict: Verdict): Promise<InsertOutcome>
-  getVerdict(eventId: string): Promise<Verdict | undefined>
-  listVerdictsAfter(afterEventId: string, limit?: number): Promise<Verdict[]>
-  listEvaluations(eventId: string): Promise<EvaluationResult[]>
-  createApiKey(input: {
-    name: string
-    scopes: ApiKeyScope[]
-    expiresAt?: Date
-  }): Promise<{ plaintext: string; key: ApiKeyInfo }>
-  listApiKeys(): Promise<ApiKeyInfo[]>
-  revokeApiKey(keyId: string): Promise<boolean>
-}
 
 /** The database: cross-tenant administration, key verification, and per-project access. */
 export interface Store {
@@ -74,6 +36,10 @@ export interface Store {
   findProjectBySlug(slug: string): Promise<Project | undefined>
   verifyApiKey(plaintext: string): Promise<VerifiedApiKey | undefined>
   forProject(projectId: string): ProjectStore
+  /** Webhook dispatcher (an internal worker, across projects): leases due deliveries. */
+  claimDueDeliveries(input: { limit: number; leaseMs: number; now?: Date }): Promise<DeliveryJob[]>
+  /** Webhook dispatcher: logs one attempt at a leased delivery. */
+  recordDeliveryAttempt(input: DeliveryAttempt): Promise<void>
 }
 
 /** Binds the repositories to an open connection. */
@@ -89,21 +55,9 @@ export function storeFor(connection: Connection): Store {
     getProject: (projectId) => getProject(db, projectId),
     findProjectBySlug: (slug) => findProjectBySlug(db, slug),
     verifyApiKey: (plaintext) => verifyApiKey(db, plaintext),
-    forProject: (projectId) => ({
-      projectId,
-      insertEvents: (batch) => insertEvents(db, projectId, batch),
-      existingEventIds: (ids) => existingEventIds(db, projectId, ids),
-      getEvent: (eventId) => getEvent(db, projectId, eventId),
-      listEvents: (query) => listEvents(db, projectId, query),
-      recordVerdict: (verdict) => recordVerdict(db, projectId, verdict),
-      getVerdict: (eventId) => getVerdict(db, projectId, eventId),
-      listVerdictsAfter: (afterEventId, limit) =>
-        listVerdictsAfter(db, projectId, afterEventId, limit),
-      listEvaluations: (eventId) => listEvaluations(db, projectId, eventId),
-      createApiKey: (input) => createApiKey(db, projectId, input),
-      listApiKeys: () => listApiKeys(db, projectId),
-      revokeApiKey: (keyId) => revokeApiKey(db, projectId, keyId),
-    }),
+    forProject: (projectId) => projectStoreFor(db, projectId),
+    claimDueDeliveries: (input) => claimDueDeliveries(db, input),
+    recordDeliveryAttempt: (input) => recordDeliveryAttempt(db, input),
   }
 }
 

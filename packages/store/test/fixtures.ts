@@ -1,4 +1,11 @@
-import { uuidv7, type EvaluationResult, type LlmEvent, type Verdict } from '@anansi/protocol'
+import {
+  uuidv7,
+  type AlertRuleCreate,
+  type EvaluationResult,
+  type LlmEvent,
+  type Verdict,
+} from '@anansi/protocol'
+import type { NewAlert, ProcessedBatch, ProjectStore, Store } from '../src/index.js'
 
 let counter = 0
 
@@ -59,5 +66,47 @@ export function makeVerdict(
     decidedBy: 'remote',
     decidedAt: new Date().toISOString(),
     latencyMs: 12,
+  }
+}
+
+/** A new project with a unique slug, seen through its tenant-scoped store. */
+export async function newProject(store: Store): Promise<ProjectStore> {
+  const project = await store.createProject({ name: 'Test', slug: uniqueSlug('p') })
+  return store.forProject(project.id)
+}
+
+/** A z-score rule on the toxicity score, with the protocol's defaults left out. */
+export function makeRuleInput(patch: Partial<AlertRuleCreate> = {}): AlertRuleCreate {
+  return {
+    name: 'Toxicity spike',
+    metric: 'evaluator.toxicity.score',
+    condition: { type: 'zscore', threshold: 3 },
+    severity: 'high',
+    ...patch,
+  }
+}
+
+/** An alert for an event, deduplicated by rule and event. */
+export function makeAlert(eventId: string, patch: Partial<NewAlert> = {}): NewAlert {
+  return {
+    dedupeKey: `${patch.ruleId ?? 'none'}:${eventId}`,
+    severity: 'high',
+    metric: 'evaluator.toxicity.score',
+    model: 'gpt-4o',
+    value: 0.97,
+    message: 'Toxicity score 0.97 is 4.2 standard deviations above its baseline',
+    eventId,
+    ...patch,
+  }
+}
+
+/** A processed batch of new events, each with an unsafe verdict, and nothing else. */
+export function makeBatch(events: LlmEvent[], patch: Partial<ProcessedBatch> = {}): ProcessedBatch {
+  return {
+    events: events.map((event) => ({ event, receivedAt: new Date().toISOString() })),
+    verdicts: events.map((event) => makeVerdict(event.id)),
+    alerts: [],
+    detectorStates: [],
+    ...patch,
   }
 }

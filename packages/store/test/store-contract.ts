@@ -2,7 +2,19 @@ import { deepStrictEqual } from 'node:assert/strict'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { StoreError, hashApiKey, queryRows, type ProjectStore, type Store } from '../src/index.js'
-import { makeEvaluation, makeEvent, makeVerdict, uniqueSlug } from './fixtures.js'
+import { defineAlertingContract } from './alerting-contract.js'
+import { defineDeliveryQueueContract } from './delivery-queue-contract.js'
+import {
+  makeAlert,
+  makeBatch,
+  makeEvaluation,
+  makeEvent,
+  makeRuleInput,
+  makeVerdict,
+  newProject,
+  uniqueSlug,
+} from './fixtures.js'
+import { defineProcessedBatchContract } from './processed-batch-contract.js'
 
 /** Every table the product needs (DESIGN.md, issue "Foundation"). */
 export const EXPECTED_TABLES = [
@@ -35,11 +47,6 @@ async function tableNames(store: Store): Promise<string[]> {
     sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
   )
   return rows.map((r) => r.table_name)
-}
-
-async function newProject(store: Store): Promise<ProjectStore> {
-  const project = await store.createProject({ name: 'Test', slug: uniqueSlug('p') })
-  return store.forProject(project.id)
 }
 
 /**
@@ -280,6 +287,10 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
       })
     })
 
+    defineAlertingContract(() => store)
+    defineProcessedBatchContract(() => store)
+    defineDeliveryQueueContract(() => store)
+
     describe('tenant isolation', () => {
       // If ProjectStore gains a method, this list (and the checks below) must grow with it.
       const COVERED: (keyof ProjectStore)[] = [
@@ -290,8 +301,27 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         'listEvents',
         'recordVerdict',
         'getVerdict',
+        'getVerdicts',
         'listVerdictsAfter',
         'listEvaluations',
+        'recordProcessed',
+        'loadDetectorStates',
+        'createAlertRule',
+        'listAlertRules',
+        'getAlertRule',
+        'updateAlertRule',
+        'deleteAlertRule',
+        'listAlerts',
+        'getAlert',
+        'acknowledgeAlert',
+        'resolveAlert',
+        'createWebhook',
+        'listWebhooks',
+        'getWebhook',
+        'updateWebhook',
+        'deleteWebhook',
+        'rotateWebhookSecret',
+        'listDeliveries',
         'createApiKey',
         'listApiKeys',
         'revokeApiKey',
@@ -328,6 +358,75 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         expect(await b.insertEvents([event])).toEqual(['inserted'])
         expect(await a.getVerdict(event.id)).toBeDefined()
         expect(await b.getVerdict(event.id)).toBeUndefined()
+      })
+
+      it("never lets project B see or change project A's alerting rows", async () => {
+        const a = await newProject(store)
+        const b = await newProject(store)
+        const webhook = await a.createWebhook({
+          url: 'https://a.example/hook',
+          eventTypes: ['alert.created', 'verdict.unsafe'],
+        })
+        const channels = [{ type: 'webhook' as const, webhookId: webhook.id }]
+        const rule = await a.createAlertRule(makeRuleInput({ channels }))
+        const event = makeEvent()
+        const detector = {
+          model: event.model.name,
+          metric: 'latency_ms',
+          method: 'zscore' as const,
+          state: { mean: 1 },
+          samples: 3,
+        }
+        const outcome = await a.recordProcessed(
+          makeBatch([event], {
+            alerts: [makeAlert(event.id, { ruleId: rule.id })],
+            detectorStates: [detector],
+          }),
+        )
+        const alert = outcome.insertedAlerts[0]
+        expect(outcome.enqueuedDeliveries).toBe(2)
+        const alertId = alert?.id ?? ''
+
+        expect(await b.getVerdicts([event.id])).toEqual(new Map())
+        expect(await b.loadDetectorStates([event.model.name])).toEqual([])
+        expect(await b.listAlertRules()).toEqual([])
+        expect(await b.getAlertRule(rule.id)).toBeUndefined()
+        expect(await b.updateAlertRule(rule.id, { enabled: false })).toBeUndefined()
+        expect(await b.deleteAlertRule(rule.id)).toBe(false)
+        expect(await b.listAlerts()).toEqual([])
+        expect(await b.getAlert(alertId)).toBeUndefined()
+        expect(await b.acknowledgeAlert(alertId)).toBeUndefined()
+        expect(await b.resolveAlert(alertId)).toBeUndefined()
+        expect(await b.listWebhooks()).toEqual([])
+        expect(await b.getWebhook(webhook.id)).toBeUndefined()
+        expect(await b.updateWebhook(webhook.id, { enabled: false })).toBeUndefined()
+        expect(await b.rotateWebhookSecret(webhook.id)).toBeUndefined()
+        expect(await b.deleteWebhook(webhook.id)).toBe(false)
+        expect(await b.listDeliveries()).toEqual([])
+        expect(await b.listDeliveries({ webhookId: webhook.id })).toEqual([])
+        // B cannot route its rules to A's endpoint, nor fire A's rule into A's endpoint.
+        const foreign = b.createAlertRule(makeRuleInput({ channels }))
+        await expect(foreign).rejects.toMatchObject({ code: 'invalid_reference' })
+        const b2 = await b.recordProcessed(
+          makeBatch([event], { alerts: [makeAlert(event.id, { ruleId: rule.id })] }),
+        )
+        expect(b2.insertedAlerts[0]?.ruleId).toBeUndefined()
+        expect(b2.enqueuedDeliveries).toBe(0)
+        // And the same dedupe key, detector key and event id in B are B's own rows.
+        expect(b2.insertedVerdicts).toEqual([event.id])
+        await b.recordProcessed(makeBatch([], { detectorStates: [{ ...detector, samples: 99 }] }))
+
+        // A's rows are all still there and unchanged.
+        expect(await a.getAlertRule(rule.id)).toEqual(rule)
+        expect(await a.getAlert(alertId)).toEqual(alert)
+        expect(await a.getWebhook(webhook.id)).toMatchObject({ enabled: true })
+        expect(await a.listDeliveries()).toHaveLength(2)
+        deepStrictEqual(await a.loadDetectorStates([event.model.name]), [detector])
+        expect((await a.getVerdicts([event.id])).size).toBe(1)
+        const [job] = (await store.claimDueDeliveries({ limit: 1000, leaseMs: 0 })).filter(
+          (j) => j.webhookId === webhook.id,
+        )
+        expect(job?.secret).toBe(webhook.secret)
       })
     })
   })

@@ -5,6 +5,41 @@ import type { BusLogger } from '../logger.js'
 import type { OutgoingMessage } from '../messages.js'
 import { kafkaError } from './kafka-errors.js'
 
+/**
+ * Bytes of messages one produce request carries. The broker refuses a partition's record batch
+ * over `message.max.bytes` (1 MiB by default), so a large send goes out as several requests, one
+ * after another (`maxInFlightRequests: 1` keeps each key's messages in order across them).
+ */
+export const MAX_REQUEST_BYTES = 768 * 1024
+
+/** Per-record overhead on top of key, value and headers (lengths, offsets, attributes). */
+const RECORD_OVERHEAD_BYTES = 64
+
+function byteLength(value: Uint8Array | string): number {
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.byteLength
+}
+
+/** Splits messages, in order, into chunks of at most `limit` bytes (a bigger message goes alone). */
+export function chunkBySize(messages: OutgoingMessage[], limit: number): OutgoingMessage[][] {
+  const chunks: OutgoingMessage[][] = []
+  let current: OutgoingMessage[] = []
+  let size = 0
+  for (const message of messages) {
+    let bytes = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value)
+    for (const [name, value] of Object.entries(message.headers ?? {}))
+      bytes += byteLength(name) + byteLength(value)
+    if (current.length > 0 && size + bytes > limit) {
+      chunks.push(current)
+      current = []
+      size = 0
+    }
+    current.push(message)
+    size += bytes
+  }
+  if (current.length > 0) chunks.push(current)
+  return chunks
+}
+
 function toBuffer(value: Uint8Array | string): Buffer | string {
   return typeof value === 'string'
     ? value
@@ -55,15 +90,17 @@ export class KafkaBusProducer implements Producer {
     })
     const sending = (async () => {
       await this.connect()
-      await this.producer.send({
-        topic,
-        acks: -1,
-        messages: messages.map((m) => ({
-          key: m.key,
-          value: toBuffer(m.value),
-          ...(m.headers === undefined ? {} : { headers: m.headers }),
-        })),
-      })
+      for (const chunk of chunkBySize(messages, MAX_REQUEST_BYTES)) {
+        await this.producer.send({
+          topic,
+          acks: -1,
+          messages: chunk.map((m) => ({
+            key: m.key,
+            value: toBuffer(m.value),
+            ...(m.headers === undefined ? {} : { headers: m.headers }),
+          })),
+        })
+      }
     })()
     try {
       await Promise.race([sending, timeout])

@@ -23,9 +23,15 @@ export interface EventQuery {
   before?: { timestamp: string; id: string }
 }
 
-function toRow(projectId: string, event: LlmEvent): typeof events.$inferInsert {
+/** The row of one event; `receivedAt` defaults to the database clock. Sanitise the event first. */
+export function eventRow(
+  projectId: string,
+  event: LlmEvent,
+  receivedAt?: Date,
+): typeof events.$inferInsert {
   return {
     projectId,
+    receivedAt,
     id: event.id,
     timestamp: event.timestamp,
     provider: event.model.provider,
@@ -53,7 +59,7 @@ export async function insertEvents(
   batch: readonly LlmEvent[],
 ): Promise<InsertOutcome[]> {
   if (batch.length === 0) return []
-  const rows = batch.map((event) => toRow(projectId, toStorable(event)))
+  const rows = batch.map((event) => eventRow(projectId, toStorable(event)))
   let inserted: { id: string }[]
   try {
     inserted = await db

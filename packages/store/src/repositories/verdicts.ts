@@ -1,10 +1,12 @@
 import type { EvaluationResult, Verdict } from '@anansi/protocol'
-import { and, asc, eq, gt, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../drivers/database.js'
 import { wrapQueryError } from '../errors.js'
+import { isUuid } from '../row-values.js'
 import { toStorable } from '../sanitize.js'
 import { evaluations, verdicts } from '../schema/index.js'
 import type { InsertOutcome } from './events.js'
+import { inSlices } from '../chunks.js'
 
 function evaluationRow(
   projectId: string,
@@ -24,24 +26,61 @@ function evaluationRow(
     threshold: result.threshold,
     flagged: result.flagged,
     latencyMs: result.latencyMs,
-    result: toStorable(result),
+    result,
   }
 }
 
-function verdictRow(projectId: string, verdict: Verdict): typeof verdicts.$inferInsert {
-  const stored = toStorable(verdict)
+// Both row builders expect values already passed through toStorable.
+function verdictRow(projectId: string, stored: Verdict): typeof verdicts.$inferInsert {
   return {
     projectId,
-    eventId: verdict.eventId,
-    safe: verdict.safe,
-    action: verdict.action,
-    score: verdict.score,
-    decidedBy: verdict.decidedBy,
-    decidedAt: verdict.decidedAt,
-    latencyMs: verdict.latencyMs,
+    eventId: stored.eventId,
+    safe: stored.safe,
+    action: stored.action,
+    score: stored.score,
+    decidedBy: stored.decidedBy,
+    decidedAt: stored.decidedAt,
+    latencyMs: stored.latencyMs,
     anomalies: stored.anomalies,
     payload: stored,
   }
+}
+
+/**
+ * Inserts verdicts and the evaluations of those that are new, skipping any verdict already stored
+ * for its event (or repeated in this call). Returns the newly stored verdicts, sanitised, in input
+ * order. Run it inside a transaction so a verdict never lands without its evaluations.
+ */
+export async function insertVerdicts(
+  tx: Database,
+  projectId: string,
+  batch: readonly Verdict[],
+): Promise<Verdict[]> {
+  if (batch.length === 0) return []
+  const stored = batch.map((verdict) => toStorable(verdict))
+  const inserted = await inSlices(
+    stored.map((verdict) => verdictRow(projectId, verdict)),
+    (slice) =>
+      tx
+        .insert(verdicts)
+        .values(slice)
+        .onConflictDoNothing()
+        .returning({ eventId: verdicts.eventId }),
+  )
+  // Postgres answers uuids in lowercase; the first copy of a repeated event id is the one inserted.
+  const fresh = new Set(inserted.map((row) => row.eventId.toLowerCase()))
+  const won = stored.filter((verdict) => fresh.delete(verdict.eventId.toLowerCase()))
+  const rows = won.flatMap((verdict) =>
+    verdict.evaluations.map((result) => evaluationRow(projectId, verdict.eventId, result)),
+  )
+  await inSlices(rows, (slice) =>
+    tx
+      .insert(evaluations)
+      .values(slice)
+      .onConflictDoNothing()
+      .returning({ eventId: evaluations.eventId }),
+  )
+  return won
 }
 
 /**
@@ -54,23 +93,8 @@ export async function recordVerdict(
   verdict: Verdict,
 ): Promise<InsertOutcome> {
   try {
-    return await db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(verdicts)
-        .values(verdictRow(projectId, verdict))
-        .onConflictDoNothing()
-        .returning({ id: verdicts.eventId })
-      if (inserted.length === 0) return 'duplicate'
-      if (verdict.evaluations.length > 0) {
-        await tx
-          .insert(evaluations)
-          .values(
-            verdict.evaluations.map((result) => evaluationRow(projectId, verdict.eventId, result)),
-          )
-          .onConflictDoNothing()
-      }
-      return 'inserted'
-    })
+    const won = await db.transaction((tx) => insertVerdicts(tx, projectId, [verdict]))
+    return won.length > 0 ? 'inserted' : 'duplicate'
   } catch (cause) {
     throw wrapQueryError('record verdict', cause)
   }
@@ -90,6 +114,25 @@ export async function getVerdict(
     return row?.payload
   } catch (cause) {
     throw wrapQueryError('get verdict', cause)
+  }
+}
+
+/** Reads the verdicts of several of the project's events, keyed by lower-cased event id. */
+export async function getVerdicts(
+  db: Database,
+  projectId: string,
+  eventIds: readonly string[],
+): Promise<Map<string, Verdict>> {
+  const ids = [...new Set(eventIds.filter(isUuid).map((id) => id.toLowerCase()))]
+  if (ids.length === 0) return new Map()
+  try {
+    const rows = await db
+      .select({ eventId: verdicts.eventId, payload: verdicts.payload })
+      .from(verdicts)
+      .where(and(eq(verdicts.projectId, projectId), inArray(verdicts.eventId, ids)))
+    return new Map(rows.map((row) => [row.eventId.toLowerCase(), row.payload]))
+  } catch (cause) {
+    throw wrapQueryError('get verdicts', cause)
   }
 }
 

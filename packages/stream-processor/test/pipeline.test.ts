@@ -1,0 +1,197 @@
+import { PGlite } from '@electric-sql/pglite'
+import { createEmbeddedBus, fromPglite, type EmbeddedBus } from '@anansi/bus'
+import { EvaluatorSuite } from '@anansi/evaluator'
+import { TOPICS, verdictEnvelopeSchema } from '@anansi/protocol'
+import { openStore, queryRows, type Store } from '@anansi/store'
+import { sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { deadLetterSchema, startStreamProcessor, type StreamProcessor } from '../src/index.js'
+import {
+  BENIGN_ANSWER,
+  TOXIC_ANSWER,
+  eventually,
+  json,
+  makeEvent,
+  publishEvents,
+  readTopic,
+} from './fixtures.js'
+
+// The whole pipeline over the embedded log: real PGlite store, real embedded bus, real ONNX models.
+describe('stream processor on the embedded log', () => {
+  let store: Store
+  let busDb: PGlite
+  let bus: EmbeddedBus
+  let suite: EvaluatorSuite
+  let processor: StreamProcessor
+  let projectId: string
+  const reported: unknown[] = []
+
+  const start = () =>
+    startStreamProcessor({
+      store,
+      bus,
+      suite,
+      instanceId: 'test-processor',
+      eventPartitions: 4,
+      settingsTtlMs: 0,
+      detectors: { minSamples: 20 },
+      report: (error) => reported.push(error),
+    })
+
+  const count = async (table: string): Promise<number> => {
+    const [row] = await queryRows<{ n: number }>(
+      store.db,
+      sql`select count(*)::int as n from ${sql.identifier(table)} where project_id = ${projectId}`,
+    )
+    return row?.n ?? 0
+  }
+
+  beforeAll(async () => {
+    store = await openStore({ driver: 'pglite' })
+    busDb = await PGlite.create()
+    bus = createEmbeddedBus({ client: fromPglite(busDb), pollIntervalMs: 20 })
+    suite = await EvaluatorSuite.load({ tiers: ['lexical'] })
+    projectId = (await store.createProject({ name: 'p', slug: 'p' })).id
+    processor = await start()
+  })
+
+  afterAll(async () => {
+    await processor.stop()
+    await bus.close()
+    await busDb.close()
+    await suite.close()
+    await store.close()
+  })
+
+  it('decides every event once, stores it, and publishes its verdict', async () => {
+    const events = Array.from({ length: 30 }, (_, i) =>
+      makeEvent({ output: { type: 'text', text: i === 7 ? TOXIC_ANSWER : BENIGN_ANSWER } }),
+    )
+    await publishEvents(bus, projectId, events)
+    const project = store.forProject(projectId)
+    expect(await eventually(async () => (await count('verdicts')) === 30)).toBe(true)
+    const toxic = await project.getVerdict(events[7]?.id ?? '')
+    expect(toxic?.safe).toBe(false)
+    expect(toxic?.action).toBe('block')
+    expect(toxic?.evaluations.some((e) => e.evaluator === 'toxicity' && e.flagged)).toBe(true)
+    const benign = await project.getVerdict(events[0]?.id ?? '')
+    expect(benign?.safe).toBe(true)
+    expect(await count('events')).toBe(30)
+    const messages = await readTopic(bus, TOPICS.verdicts, 30)
+    const ids = messages.map((m) => verdictEnvelopeSchema.parse(json(m)).verdict.eventId)
+    expect(new Set(ids)).toEqual(new Set(events.map((e) => e.id)))
+  })
+
+  it('re-delivered events are re-published, never re-evaluated or stored twice', async () => {
+    const events = Array.from({ length: 10 }, () => makeEvent())
+    await publishEvents(bus, projectId, events)
+    expect(await eventually(async () => (await count('verdicts')) === 40)).toBe(true)
+    const evaluationsBefore = await count('evaluations')
+    const before = processor.stats()
+    await publishEvents(bus, projectId, [...events, ...events]) // a client retried twice
+    expect(await eventually(() => processor.stats().messages >= before.messages + 20)).toBe(true)
+    const after = processor.stats()
+    expect(after.decided).toBe(before.decided)
+    expect(after.redelivered - before.redelivered).toBeGreaterThanOrEqual(10)
+    expect(await count('verdicts')).toBe(40)
+    expect(await count('events')).toBe(40)
+    expect(await count('evaluations')).toBe(evaluationsBefore)
+  })
+
+  it('dead-letters what it cannot decode or place, and the partition keeps flowing', async () => {
+    const producer = bus.createProducer()
+    await producer.send(TOPICS.events, [
+      { key: `${projectId}:gpt-4o`, value: new Uint8Array([0xff, 0xfe, 0x00]) },
+      { key: `${projectId}:gpt-4o`, value: JSON.stringify({ projectId, event: { id: 'nope' } }) },
+    ])
+    await producer.close()
+    const stranger = makeEvent()
+    await publishEvents(bus, '00000000-0000-4000-8000-000000000000', [stranger])
+    const after = makeEvent()
+    await publishEvents(bus, projectId, [after])
+    expect(
+      await eventually(
+        async () => (await store.forProject(projectId).getVerdict(after.id)) !== undefined,
+      ),
+    ).toBe(true)
+    const dead = (await readTopic(bus, TOPICS.eventsDeadLetter, 3)).map((m) =>
+      deadLetterSchema.parse(json(m)),
+    )
+    expect(dead.map((d) => d.reason).sort()).toEqual([
+      'invalid_envelope',
+      'unknown_project',
+      'unreadable',
+    ])
+    const original = dead.find((d) => d.reason === 'unreadable')
+    expect(Buffer.from(original?.value ?? '', 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00]))
+  })
+
+  it('raises one alert per event and rule, and enqueues one signed-webhook delivery for it', async () => {
+    const project = store.forProject(projectId)
+    const webhook = await project.createWebhook({
+      url: 'https://hooks.example.com/anansi',
+      eventTypes: ['alert.created'],
+    })
+    const rule = await project.createAlertRule({
+      name: 'toxic answer',
+      metric: 'evaluator.toxicity.score',
+      condition: { type: 'threshold', operator: 'gte', value: 0.5 },
+      severity: 'high',
+      cooldownSeconds: 0,
+      channels: [{ type: 'webhook', webhookId: webhook.id }],
+    })
+    const toxic = makeEvent({ output: { type: 'text', text: TOXIC_ANSWER } })
+    await publishEvents(bus, projectId, [toxic, makeEvent()])
+    expect(
+      await eventually(async () =>
+        (await project.listAlerts()).some((a) => a.eventId === toxic.id),
+      ),
+    ).toBe(true)
+    await publishEvents(bus, projectId, [toxic]) // re-delivered: no second alert, no second webhook
+    const marker = makeEvent()
+    await publishEvents(bus, projectId, [marker])
+    expect(await eventually(async () => (await project.getVerdict(marker.id)) !== undefined)).toBe(
+      true,
+    )
+    const alerts = (await project.listAlerts()).filter((a) => a.ruleId === rule.id)
+    expect(alerts).toHaveLength(1)
+    expect(alerts[0]?.severity).toBe('high')
+    expect(alerts[0]?.message).toContain('evaluator.toxicity.score')
+    const deliveries = await project.listDeliveries({ webhookId: webhook.id })
+    expect(deliveries).toHaveLength(1)
+    expect(deliveries[0]?.eventType).toBe('alert.created')
+  })
+
+  it('checkpoints detector state and restores it in the next processor', async () => {
+    const model = 'latency-model'
+    const steady = Array.from({ length: 60 }, (_, i) =>
+      makeEvent({ model: { provider: 'openai', name: model }, latencyMs: 100 + (i % 7) }),
+    )
+    await publishEvents(bus, projectId, steady)
+    expect(
+      await eventually(async () => {
+        const rows = await store.forProject(projectId).loadDetectorStates([model])
+        return rows.some((r) => r.metric === 'latency_ms' && r.samples === 60)
+      }),
+    ).toBe(true)
+    await processor.stop()
+    processor = await start() // a fresh process: nothing in memory
+    const spike = makeEvent({ model: { provider: 'openai', name: model }, latencyMs: 5_000 })
+    await publishEvents(bus, projectId, [spike])
+    expect(
+      await eventually(
+        async () => (await store.forProject(projectId).getVerdict(spike.id)) !== undefined,
+      ),
+    ).toBe(true)
+    const verdict = await store.forProject(projectId).getVerdict(spike.id)
+    const latency = verdict?.anomalies.filter((a) => a.metric === 'latency_ms') ?? []
+    expect(latency.map((a) => a.method).sort()).toEqual(['robust_zscore', 'zscore'])
+    expect(latency[0]?.samples).toBe(60)
+    expect(latency[0]?.baseline).toBeGreaterThan(99)
+    expect(latency[0]?.baseline).toBeLessThan(107)
+  })
+
+  it('reports nothing unexpected', () => {
+    expect(reported).toEqual([])
+  })
+})
