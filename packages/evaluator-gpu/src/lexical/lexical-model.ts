@@ -12,7 +12,8 @@ import {
   type ExecutionProvider,
   type SessionOptions,
 } from '../runtime/onnx-session.js'
-import { featurize, type FeaturizerSpec } from './featurizer.js'
+import { sharedFeatureCache } from './feature-cache.js'
+import type { FeaturizerSpec } from './featurizer.js'
 
 /** Probabilities for one text, in the manifest's label order. */
 export interface LexicalPrediction {
@@ -33,7 +34,7 @@ export function buildLexicalTensors(
   texts: readonly string[],
   spec: FeaturizerSpec,
 ): { indices: Tensor; counts: Tensor; truncated: boolean[] } {
-  const features = texts.map((text) => featurize(text, spec))
+  const features = texts.map((text) => sharedFeatureCache.get(text, spec))
   // One padding column at least: an empty text still needs a well-formed [batch, L] input.
   const width = Math.max(1, ...features.map((f) => f.indices.length))
   const indices = new BigInt64Array(texts.length * width)
