@@ -26,6 +26,12 @@ export interface ConsumerOptions {
   sessionTimeoutMs?: number
   /** How often membership is renewed and rebalances are noticed (Kafka 3 s, embedded 1 s). */
   heartbeatIntervalMs?: number
+  /**
+   * Partitions whose batches are handled at the same time (default 1). Messages of one partition
+   * are always handled in order, one batch at a time; raising this overlaps one partition's I/O
+   * with another's CPU work.
+   */
+  partitionConcurrency?: number
   /** Largest number of messages handed to one `eachBatch` call (embedded; Kafka batches by bytes). */
   maxBatchSize?: number
   /**

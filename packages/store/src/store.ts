@@ -13,6 +13,7 @@ import {
   createProject,
   findProjectBySlug,
   getProject,
+  updateProjectSettings,
   type Project,
 } from './repositories/projects.js'
 
@@ -33,6 +34,14 @@ export interface Store {
   close(): Promise<void>
   createProject(input: { name: string; slug: string }): Promise<Project>
   getProject(projectId: string): Promise<Project | undefined>
+  /**
+   * Replaces the named sections of one project's settings (`null` removes a section; others are
+   * kept); undefined when there is no such project. For the project's own admin API and the CLI.
+   */
+  updateProjectSettings(
+    projectId: string,
+    settings: Readonly<Record<string, unknown>>,
+  ): Promise<Project | undefined>
   findProjectBySlug(slug: string): Promise<Project | undefined>
   verifyApiKey(plaintext: string): Promise<VerifiedApiKey | undefined>
   forProject(projectId: string): ProjectStore
@@ -53,6 +62,7 @@ export function storeFor(connection: Connection): Store {
     close: () => connection.close(),
     createProject: (input) => createProject(db, input),
     getProject: (projectId) => getProject(db, projectId),
+    updateProjectSettings: (projectId, settings) => updateProjectSettings(db, projectId, settings),
     findProjectBySlug: (slug) => findProjectBySlug(db, slug),
     verifyApiKey: (plaintext) => verifyApiKey(db, plaintext),
     forProject: (projectId) => projectStoreFor(db, projectId),

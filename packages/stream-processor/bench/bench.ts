@@ -135,6 +135,7 @@ async function saturation(count: number) {
     bus,
     suite,
     topics,
+    eventPartitions: 4,
     groupId: `bench-${uuidv7()}`,
     report: (error) => log(`processor: ${error instanceof Error ? error.message : String(error)}`),
     onBatch: (summary) => {
@@ -159,6 +160,7 @@ async function paced(rate: number, seconds: number) {
     bus,
     suite,
     topics,
+    eventPartitions: 4,
     groupId,
     report: (error) => log(`processor: ${error instanceof Error ? error.message : String(error)}`),
   })

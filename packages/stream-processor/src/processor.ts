@@ -26,6 +26,8 @@ export interface StreamProcessorOptions {
   /** Partitions of `anansi.events` when this processor creates the topics. */
   eventPartitions?: number
   maxBatchSize?: number
+  /** Partitions processed at once (default 4); each partition's events stay in order. */
+  partitionConcurrency?: number
   sessionTimeoutMs?: number
   heartbeatIntervalMs?: number
   detectors?: DetectorSettingsInput
@@ -116,6 +118,9 @@ export async function startStreamProcessor(
       groupId: options.groupId ?? 'anansi-processor',
       ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
       ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+      ...(options.partitionConcurrency === undefined
+        ? {}
+        : { partitionConcurrency: options.partitionConcurrency }),
       ...(options.sessionTimeoutMs === undefined
         ? {}
         : { sessionTimeoutMs: options.sessionTimeoutMs }),

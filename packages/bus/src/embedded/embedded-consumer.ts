@@ -273,16 +273,24 @@ export class EmbeddedConsumer implements Consumer {
       byTopic.set(p.tp.topic, [...(byTopic.get(p.tp.topic) ?? []), p])
     }
     let worked = false
+    const width = Math.max(1, this.options.partitionConcurrency ?? 1)
     for (const [topic, partitions] of byTopic) {
       const ends = await endOffsets(this.env.client, topic)
-      for (const p of partitions) {
+      const due = partitions.filter(
+        (p) => !p.lost && Date.now() >= p.retryAt && p.position < (ends.get(p.tp.partition) ?? 0n),
+      )
+      // `width` partitions at a time; each partition still gets one batch at a time, in order.
+      for (let i = 0; i < due.length; i += width) {
         if (!this.running) return worked
-        if (p.lost || Date.now() < p.retryAt) continue
-        if (p.position >= (ends.get(p.tp.partition) ?? 0n)) continue
-        const messages = await readBatch(this.env.client, p.tp, p.position, this.maxBatchSize)
-        if (messages.length === 0) continue
-        await this.deliver(p, messages)
-        worked = true
+        const delivered = await Promise.all(
+          due.slice(i, i + width).map(async (p) => {
+            const messages = await readBatch(this.env.client, p.tp, p.position, this.maxBatchSize)
+            if (messages.length === 0) return false
+            await this.deliver(p, messages)
+            return true
+          }),
+        )
+        if (delivered.includes(true)) worked = true
       }
     }
     return worked

@@ -88,7 +88,7 @@ export class KafkaBusConsumer implements Consumer {
       await this.consumer.run({
         autoCommit: true,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: 1,
+        partitionsConsumedConcurrently: this.options.partitionConcurrency ?? 1,
         eachBatch: (payload) => this.track(this.onBatch(payload)),
       })
     } catch (error) {

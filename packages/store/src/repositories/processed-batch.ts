@@ -9,7 +9,7 @@ import { saveDetectorStates, type DetectorStateRow } from './detector-state.js'
 import { eventRow } from './events.js'
 import { insertVerdicts } from './verdicts.js'
 import { enqueueDeliveries, type OutgoingMessage } from './webhook-deliveries.js'
-import { inSlices } from '../chunks.js'
+import { insertJsonRows } from '../bulk-insert.js'
 
 /** Everything the stream processor made of one batch of events, to be stored in one go. */
 export interface ProcessedBatch {
@@ -38,9 +38,7 @@ async function insertEventRows(
   const rows = batch.map(({ event, receivedAt }) =>
     eventRow(projectId, toStorable(event), new Date(receivedAt)),
   )
-  await inSlices(rows, (slice) =>
-    tx.insert(events).values(slice).onConflictDoNothing().returning({ id: events.id }),
-  )
+  await insertJsonRows(tx, events, rows, ['id'])
 }
 
 /** The webhook messages new rows cause; their ids derive from those rows, never from the clock. */

@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm'
+import { projectSettingsSchema } from '@anansi/protocol'
+import { eq, sql } from 'drizzle-orm'
 import type { Database } from '../drivers/database.js'
-import { wrapQueryError } from '../errors.js'
-import { toStorableText } from '../sanitize.js'
+import { invalidArgument, wrapQueryError } from '../errors.js'
+import { isUuid } from '../row-values.js'
+import { toStorable, toStorableText } from '../sanitize.js'
 import { projects } from '../schema/index.js'
 
 /** A project (tenant) as stored. */
@@ -42,4 +44,56 @@ export async function findProjectBySlug(db: Database, slug: string): Promise<Pro
   } catch (cause) {
     throw wrapQueryError('find project', cause)
   }
+}
+
+/**
+ * Changes some of a project's settings in one statement (no read-modify-write, so concurrent
+ * changes to other sections are kept): each key of `settings` replaces that section, a key set to
+ * `null` removes it, and sections not named stay as they are. Touches only the given project;
+ * undefined when there is no such project.
+ */
+export async function updateProjectSettings(
+  db: Database,
+  projectId: string,
+  settings: Readonly<Record<string, unknown>>,
+): Promise<Project | undefined> {
+  const { replaced, removed } = splitSettingsPatch(settings)
+  if (!isUuid(projectId)) return undefined
+  // Parenthesised: Postgres binds `-` tighter than `||`.
+  const merged = sql`(${projects.settings} || ${JSON.stringify(toStorable(replaced))}::jsonb)`
+  const pruned = removed.reduce(
+    (value, key) => sql`(${value} - ${toStorableText(key)}::text)`,
+    merged,
+  )
+  try {
+    const [row] = await db
+      .update(projects)
+      .set({ settings: pruned })
+      .where(eq(projects.id, projectId))
+      .returning()
+    return row
+  } catch (cause) {
+    throw wrapQueryError('update project settings', cause)
+  }
+}
+
+function splitSettingsPatch(settings: Readonly<Record<string, unknown>>): {
+  replaced: Record<string, unknown>
+  removed: string[]
+} {
+  if (typeof settings !== 'object' || settings === null || Array.isArray(settings))
+    throw invalidArgument('update project settings', [{ message: 'expected an object' }])
+  const entries = Object.entries(settings).filter(([, value]) => value !== undefined)
+  const replaced = Object.fromEntries(entries.filter(([, value]) => value !== null))
+  // The sections the protocol knows (the verdict policy) must keep their shape.
+  const parsed = projectSettingsSchema.safeParse(replaced)
+  if (!parsed.success) throw invalidArgument('update project settings', parsed.error.issues)
+  try {
+    JSON.stringify(replaced)
+  } catch (cause) {
+    throw invalidArgument('update project settings', [
+      { message: `not JSON: ${cause instanceof Error ? cause.message : String(cause)}` },
+    ])
+  }
+  return { replaced, removed: entries.filter(([, value]) => value === null).map(([key]) => key) }
 }

@@ -6,7 +6,7 @@ import { isUuid } from '../row-values.js'
 import { toStorable } from '../sanitize.js'
 import { evaluations, verdicts } from '../schema/index.js'
 import type { InsertOutcome } from './events.js'
-import { inSlices } from '../chunks.js'
+import { insertJsonRows } from '../bulk-insert.js'
 
 function evaluationRow(
   projectId: string,
@@ -58,28 +58,19 @@ export async function insertVerdicts(
 ): Promise<Verdict[]> {
   if (batch.length === 0) return []
   const stored = batch.map((verdict) => toStorable(verdict))
-  const inserted = await inSlices(
+  const inserted = await insertJsonRows(
+    tx,
+    verdicts,
     stored.map((verdict) => verdictRow(projectId, verdict)),
-    (slice) =>
-      tx
-        .insert(verdicts)
-        .values(slice)
-        .onConflictDoNothing()
-        .returning({ eventId: verdicts.eventId }),
+    ['event_id'],
   )
   // Postgres answers uuids in lowercase; the first copy of a repeated event id is the one inserted.
-  const fresh = new Set(inserted.map((row) => row.eventId.toLowerCase()))
+  const fresh = new Set(inserted.map((row) => String(row.event_id).toLowerCase()))
   const won = stored.filter((verdict) => fresh.delete(verdict.eventId.toLowerCase()))
   const rows = won.flatMap((verdict) =>
     verdict.evaluations.map((result) => evaluationRow(projectId, verdict.eventId, result)),
   )
-  await inSlices(rows, (slice) =>
-    tx
-      .insert(evaluations)
-      .values(slice)
-      .onConflictDoNothing()
-      .returning({ eventId: evaluations.eventId }),
-  )
+  await insertJsonRows(tx, evaluations, rows, ['event_id'])
   return won
 }
 

@@ -8,11 +8,15 @@ export interface EventConsumerOptions {
   /** Static membership id (embedded log): a restarted processor takes its partitions back at once. */
   instanceId?: string
   maxBatchSize?: number
+  partitionConcurrency?: number
   sessionTimeoutMs?: number
   heartbeatIntervalMs?: number
   onBatch?: (summary: BatchSummary) => void
   report: (error: unknown) => void
 }
+
+/** Partitions in flight at once: one evaluates while another waits on its database transaction. */
+export const DEFAULT_PARTITION_CONCURRENCY = 4
 
 /**
  * Joins the processor group on `anansi.events` and runs the pipeline on every batch. Detector and
@@ -31,6 +35,7 @@ export async function startEventConsumer(
     startFrom: 'earliest',
     ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
     ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
+    partitionConcurrency: options.partitionConcurrency ?? DEFAULT_PARTITION_CONCURRENCY,
     ...(options.sessionTimeoutMs === undefined
       ? {}
       : { sessionTimeoutMs: options.sessionTimeoutMs }),

@@ -33,6 +33,8 @@ export interface BatchSummary {
   deadLettered: number
   anomalies: number
   alerts: number
+  /** Where the batch's time went, in milliseconds (evaluation, store transaction, publishing). */
+  timings: { evaluateMs: number; storeMs: number; publishMs: number; totalMs: number }
 }
 
 /** Detector and store keys: the same normalisation the bus key uses (Postgres text refuses NUL). */
@@ -63,7 +65,9 @@ export async function processBatch(deps: PipelineDeps, batch: Batch): Promise<Ba
     deadLettered: 0,
     anomalies: 0,
     alerts: 0,
+    timings: { evaluateMs: 0, storeMs: 0, publishMs: 0, totalMs: 0 },
   }
+  const started = performance.now()
   const dead: OutgoingMessage[] = []
   const deadLetter = (
     item: { message: Decoded['message'] },
@@ -102,7 +106,14 @@ export async function processBatch(deps: PipelineDeps, batch: Batch): Promise<Ba
       for (const item of items) deadLetter(item, 'unknown_project', `no project ${projectId}`)
       continue
     }
-    const outcome = await processProject(deps, batch.partition, projectId, settings, items)
+    const outcome = await processProject(
+      deps,
+      batch.partition,
+      projectId,
+      settings,
+      items,
+      summary.timings,
+    )
     for (const failed of outcome.failed) deadLetter(failed.item, 'evaluation_failed', failed.detail)
     for (const verdict of outcome.verdicts) verdicts.push(verdictMessage(projectId, verdict))
     summary.decided += outcome.decided
@@ -111,8 +122,11 @@ export async function processBatch(deps: PipelineDeps, batch: Batch): Promise<Ba
     summary.alerts += outcome.alerts
   }
 
+  const publishing = performance.now()
   if (dead.length > 0) await deps.producer.send(deps.topics.eventsDeadLetter, dead)
   if (verdicts.length > 0) await deps.producer.send(deps.topics.verdicts, verdicts)
+  summary.timings.publishMs = performance.now() - publishing
+  summary.timings.totalMs = performance.now() - started
   summary.deadLettered = dead.length
   return summary
 }
@@ -132,8 +146,10 @@ async function processProject(
   projectId: string,
   settings: ProjectSettings,
   items: readonly Decoded[],
+  timings: BatchSummary['timings'],
 ): Promise<ProjectOutcome> {
   const project = deps.store.forProject(projectId)
+  let mark = performance.now()
   const existing = await project.getVerdicts(items.map((item) => item.envelope.event.id))
   const known = (item: Decoded): Verdict | undefined =>
     existing.get(item.envelope.event.id) ?? existing.get(item.envelope.event.id.toLowerCase())
@@ -152,6 +168,8 @@ async function processProject(
       (result.reason.retriable || result.reason.code === 'closed'),
   )
   if (transient?.status === 'rejected') throw transient.reason
+  timings.evaluateMs += performance.now() - mark
+  mark = performance.now()
 
   const missing = [
     ...new Set(fresh.map((item) => storableModel(item.envelope.event.model.name))),
@@ -222,6 +240,7 @@ async function processProject(
     await project.recordProcessed(batch)
     deps.detectors.markSaved(projectId, partition)
   }
+  timings.storeMs += performance.now() - mark
   const verdicts = items.flatMap((item) => {
     const verdict = known(item) ?? decidedVerdicts.get(item)
     return verdict === undefined ? [] : [verdict]
