@@ -11,12 +11,16 @@ import { createMetrics, type IngestMetrics } from './http/metrics.js'
 import { rateLimit, TokenBuckets, type RateLimitOptions } from './http/rate-limit.js'
 import { EventHub } from './ingest/event-hub.js'
 import { RecentIds } from './ingest/recent-ids.js'
+import { alertRuleRoutes } from './routes/alert-rules.js'
+import { alertRoutes } from './routes/alerts.js'
 import { apiDocsPage } from './routes/docs.js'
 import { evaluateRoutes } from './routes/evaluate.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { keyRoutes } from './routes/keys.js'
+import { projectRoutes } from './routes/project.js'
 import { streamRoutes } from './routes/stream.js'
+import { webhookRoutes } from './routes/webhooks.js'
 import { VerdictHub } from './verdicts/verdict-hub.js'
 
 /** Everything the API is built from; the CLI (composition root) creates these from configuration. */
@@ -31,6 +35,11 @@ export interface IngestOptions {
   corsOrigins?: string[]
   /** Where unexpected errors go (they never reach the client). */
   report?: ErrorReporter
+  /**
+   * Accept webhook URLs whose host is a literal private, loopback or link-local address (local
+   * development, tests); off by default. Give the webhook dispatcher the same switch.
+   */
+  allowPrivateWebhookTargets?: boolean
   /** Process metrics (GC, event loop) on /metrics; off for tests that build many apps. */
   processMetrics?: boolean
   now?: () => Date
@@ -109,6 +118,15 @@ export function createIngestApi(options: IngestOptions): IngestApi {
   app.route('/', eventRoutes({ store: options.store, producer, recent, live, hub, metrics, now }))
   app.route('/', evaluateRoutes(options.suite))
   app.route('/', keyRoutes(options.store))
+  app.route('/', projectRoutes(options.store))
+  app.route('/', alertRoutes(options.store))
+  app.route('/', alertRuleRoutes(options.store))
+  app.route(
+    '/',
+    webhookRoutes(options.store, {
+      allowPrivateTargets: options.allowPrivateWebhookTargets ?? false,
+    }),
+  )
   app.route('/', streamRoutes(live, hub))
   for (const [name, schema] of Object.entries(openApiComponents()))
     app.openAPIRegistry.registerComponent('schemas', name, schema as object)

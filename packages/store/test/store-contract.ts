@@ -15,6 +15,7 @@ import {
   uniqueSlug,
 } from './fixtures.js'
 import { defineProcessedBatchContract } from './processed-batch-contract.js'
+import { defineProjectSettingsContract } from './project-settings-contract.js'
 
 /** Every table the product needs (DESIGN.md, issue "Foundation"). */
 export const EXPECTED_TABLES = [
@@ -290,6 +291,7 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
     defineAlertingContract(() => store)
     defineProcessedBatchContract(() => store)
     defineDeliveryQueueContract(() => store)
+    defineProjectSettingsContract(() => store)
 
     describe('tenant isolation', () => {
       // If ProjectStore gains a method, this list (and the checks below) must grow with it.

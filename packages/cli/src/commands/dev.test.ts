@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { uuidv7 } from '@anansi/protocol'
 import { openStore } from '@anansi/store'
 import { afterAll, describe, expect, it } from 'vitest'
 import { runDev } from './dev.js'
@@ -8,19 +9,71 @@ import { runDev } from './dev.js'
 const dataDir = mkdtempSync(join(tmpdir(), 'anansi-dev-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-describe('anansi dev', () => {
-  it('creates the default project and prints a working key once, then reuses the project', async () => {
-    const first: string[] = []
-    expect(await runDev((l) => first.push(l), { ANANSI_DATA_DIR: dataDir })).toBe(0)
-    const key = first.find((l) => l.startsWith('api key'))?.split(/\s+/)[2] ?? ''
-    expect(key).toMatch(/^ansk_/)
+/** Starts `anansi dev` on a free port; resolves once it printed its URL. */
+async function startDev() {
+  const lines: string[] = []
+  const stop = new AbortController()
+  let ready: (url: string) => void = () => undefined
+  const url = new Promise<string>((resolve) => {
+    ready = resolve
+  })
+  const exited = runDev(
+    (line) => {
+      lines.push(line)
+      const match = /^ingest API\s+(\S+)/.exec(line)
+      if (match?.[1] !== undefined) ready(match[1])
+    },
+    { ANANSI_DATA_DIR: dataDir, ANANSI_PORT: '0' },
+    stop.signal,
+  )
+  return { lines, url: await Promise.race([url, exited.then(() => '')]), stop, exited }
+}
 
-    const second: string[] = []
-    expect(await runDev((l) => second.push(l), { ANANSI_DATA_DIR: dataDir })).toBe(0)
-    expect(second.join('\n')).not.toContain(key)
-    expect(second.find((l) => l.startsWith('project'))).toBe(
-      first.find((l) => l.startsWith('project')),
+describe('anansi dev', () => {
+  it('runs the whole platform: an event sent over HTTP gets a verdict; a restart reuses the project and keeps the data', async () => {
+    const first = await startDev()
+    const key = first.lines.find((l) => l.startsWith('api key'))?.split(/\s+/)[2] ?? ''
+    expect(key).toMatch(/^ansk_/)
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const id = uuidv7()
+    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
+    const sent = await fetch(`${first.url}/v1/events`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        events: [
+          {
+            id,
+            timestamp: new Date().toISOString(),
+            model: { provider: 'openai', name: 'gpt-4o' },
+            category: 'chatbot',
+            input: { type: 'text', text: 'Insult me.' },
+            output: {
+              type: 'text',
+              text: 'You are a worthless idiot and I hope you die, you disgusting piece of trash.',
+            },
+            status: 'ok',
+          },
+        ],
+      }),
+    })
+    expect(sent.status).toBe(202)
+    const verdict = await fetch(`${first.url}/v1/events/${id}/verdict?wait=20000`, { headers })
+    expect(verdict.status).toBe(200)
+    const body = (await verdict.json()) as { safe: boolean; decidedBy: string }
+    expect(body).toMatchObject({ safe: false, decidedBy: 'remote' })
+    first.stop.abort()
+    expect(await first.exited).toBe(0)
+
+    const second = await startDev()
+    expect(second.lines.join('\n')).not.toContain(key)
+    expect(second.lines.find((l) => l.startsWith('project'))).toBe(
+      first.lines.find((l) => l.startsWith('project')),
     )
+    const again = await fetch(`${second.url}/v1/events/${id}/verdict`, { headers })
+    expect(again.status).toBe(200)
+    second.stop.abort()
+    expect(await second.exited).toBe(0)
 
     const store = await openStore({ driver: 'pglite', dataDir: join(dataDir, 'db') })
     try {
@@ -29,11 +82,5 @@ describe('anansi dev', () => {
     } finally {
       await store.close()
     }
-  })
-
-  it('never claims that unbuilt parts are running', async () => {
-    const lines: string[] = []
-    await runDev((l) => lines.push(l), { ANANSI_DATA_DIR: dataDir })
-    expect(lines.some((l) => l.startsWith('ingest API') && l.includes('not built yet'))).toBe(true)
-  })
+  }, 120_000)
 })

@@ -1,33 +1,97 @@
 import { mkdirSync } from 'node:fs'
+import { PGlite } from '@electric-sql/pglite'
+import { createEmbeddedBus, fromPglite } from '@anansi/bus'
+import { EvaluatorSuite } from '@anansi/evaluator'
+import { uuidv7 } from '@anansi/protocol'
 import { openStore } from '@anansi/store'
 import { readEmbeddedConfig } from '../config.js'
 import { ensureDefaultProject } from '../default-project.js'
+import { startPlatform } from '../platform/platform.js'
+import { untilStopped } from '../platform/until-stopped.js'
 
 /** Output sink, so tests can capture what a user would read. */
 export type Print = (line: string) => void
 
 /**
- * `anansi dev`: the platform on the embedded default. Today that is the database (PGlite on disk,
- * migrated) and the default project with its dev key; it says plainly which parts are not built yet.
+ * `anansi dev`: the whole platform in one process on the embedded default — PGlite database and
+ * PGlite event log under ./.anansi, the stream processor with the CPU evaluators, the ingest API.
+ * Runs until `stop` aborts (Ctrl-C in the CLI); accepted events are durable in the log, so
+ * whatever is still in flight is processed at the next start.
  */
-export async function runDev(print: Print, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runDev(
+  print: Print,
+  env: NodeJS.ProcessEnv = process.env,
+  stop: AbortSignal = untilStopped(),
+): Promise<number> {
   const config = readEmbeddedConfig(env)
   mkdirSync(config.databaseDir, { recursive: true })
+  mkdirSync(config.logDir, { recursive: true })
   const store = await openStore({ driver: 'pglite', dataDir: config.databaseDir })
+  const logDb = await PGlite.create({ dataDir: config.logDir })
+  const bus = createEmbeddedBus({ client: fromPglite(logDb) })
+  let suite: EvaluatorSuite | undefined
   try {
     const project = await ensureDefaultProject(store)
-    print(`database      ready: PGlite at ${config.databaseDir} (migrations applied)`)
+    print(`database      PGlite at ${config.databaseDir} (migrations applied)`)
+    print(`event log     embedded, PGlite at ${config.logDir}`)
     print(`project       default (${project.projectId})`)
     if (project.createdKey !== undefined) {
       print(`api key       ${project.createdKey}`)
       print('              shown once: save it now (ANANSI_API_KEY); only its hash is stored')
     } else {
-      print('api key       created at first start; the key is not stored and cannot be shown again')
+      print(
+        'api key       created at first start; only its hash is stored (anansi keys create for another)',
+      )
     }
-    print('ingest API    not built yet (issue: ingestion API) - nothing is listening')
-    print('processor     not built yet (issue: stream processor)')
+    suite = await EvaluatorSuite.load({ tiers: config.tiers })
+    const platform = await startPlatform({
+      store,
+      bus,
+      suite,
+      roles: { ingest: { host: config.host, port: config.port }, processor: true },
+      eventPartitions: 4,
+      allowPrivateWebhookTargets: config.allowPrivateWebhooks,
+      replicaId: 'dev',
+      report: (error) =>
+        print(`error         ${error instanceof Error ? error.message : String(error)}`),
+    })
+    print(
+      `evaluators    ${suite
+        .describe()
+        .map((e) => e.name)
+        .join(', ')} (${config.tiers.join('+')})`,
+    )
+    print(`processor     running (consumer group anansi-processor, webhooks on)`)
+    print(`ingest API    ${platform.url ?? '?'}  (docs ${platform.url ?? ''}/docs)`)
+    print('')
+    const id = uuidv7()
+    const event = {
+      id,
+      timestamp: new Date().toISOString(),
+      model: { provider: 'openai', name: 'gpt-4o' },
+      category: 'chatbot',
+      input: { type: 'text', text: 'Say something nice.' },
+      output: { type: 'text', text: 'You are doing great today!' },
+      status: 'ok',
+    }
+    const auth = '-H "authorization: Bearer $ANANSI_API_KEY"'
+    print('send a first event, then read its verdict:')
+    print(
+      `  curl -s ${platform.url ?? ''}/v1/events ${auth} -H "content-type: application/json" -d '${JSON.stringify({ events: [event] })}'`,
+    )
+    print(`  curl -s "${platform.url ?? ''}/v1/events/${id}/verdict?wait=5000" ${auth}`)
+    print('stop with Ctrl-C')
+    await new Promise<void>((resolve) => {
+      if (stop.aborted) resolve()
+      else stop.addEventListener('abort', () => resolve(), { once: true })
+    })
+    print('stopping: finishing in-flight batches…')
+    await platform.close()
     return 0
   } finally {
+    await suite?.close()
+    await bus.close()
+    await logDb.close()
     await store.close()
   }
 }

@@ -1,0 +1,70 @@
+import { createKafkaBus } from '@anansi/bus'
+import { EvaluatorSuite } from '@anansi/evaluator'
+import { openStore } from '@anansi/store'
+import { readDistributedConfig } from '../config.js'
+import { startPlatform, type PlatformRoles } from '../platform/platform.js'
+import { untilStopped } from '../platform/until-stopped.js'
+import type { Print } from './dev.js'
+
+/** The parts `anansi start --role` can run. */
+export type Role = 'ingest' | 'processor' | 'all'
+
+/**
+ * `anansi start --role ingest|processor|all`: the distributed deployment on a PostgreSQL server and
+ * Kafka, configured from the environment (validated before anything connects). Runs until `stop`
+ * aborts (SIGINT/SIGTERM), then drains and exits 0.
+ */
+export async function runStart(
+  print: Print,
+  role: Role,
+  env: NodeJS.ProcessEnv = process.env,
+  stop: AbortSignal = untilStopped(),
+): Promise<number> {
+  const config = readDistributedConfig(env)
+  const roles: PlatformRoles = {
+    ...(role === 'processor'
+      ? {}
+      : { ingest: { host: config.ANANSI_HOST, port: config.ANANSI_PORT } }),
+    processor: role !== 'ingest',
+  }
+  const store = await openStore({
+    driver: 'postgres',
+    url: config.DATABASE_URL,
+    maxConnections: config.ANANSI_DB_POOL,
+  })
+  const bus = createKafkaBus({ brokers: config.KAFKA_BROKERS, clientId: `anansi-${role}` })
+  let suite: EvaluatorSuite | undefined
+  try {
+    suite = await EvaluatorSuite.load({ tiers: config.ANANSI_EVAL_TIERS })
+    const platform = await startPlatform({
+      store,
+      bus,
+      suite,
+      roles,
+      eventPartitions: config.ANANSI_EVENT_PARTITIONS,
+      processorGroup: config.ANANSI_PROCESSOR_GROUP,
+      allowPrivateWebhookTargets: config.ANANSI_ALLOW_PRIVATE_WEBHOOKS,
+      ...(config.ANANSI_REPLICA_ID === undefined ? {} : { replicaId: config.ANANSI_REPLICA_ID }),
+      report: (error) =>
+        print(`error         ${error instanceof Error ? error.message : String(error)}`),
+    })
+    print(`role          ${role}`)
+    print(`database      ${new URL(config.DATABASE_URL).host}`)
+    print(`kafka         ${config.KAFKA_BROKERS.join(',')}`)
+    if (platform.processor !== undefined)
+      print(`processor     running (group ${config.ANANSI_PROCESSOR_GROUP})`)
+    if (platform.url !== undefined) print(`ingest API    ${platform.url}`)
+    print('ready')
+    await new Promise<void>((resolve) => {
+      if (stop.aborted) resolve()
+      else stop.addEventListener('abort', () => resolve(), { once: true })
+    })
+    print('stopping: finishing in-flight batches…')
+    await platform.close()
+    return 0
+  } finally {
+    await suite?.close()
+    await bus.close()
+    await store.close()
+  }
+}
