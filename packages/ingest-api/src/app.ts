@@ -22,6 +22,7 @@ import { projectRoutes } from './routes/project.js'
 import { streamRoutes } from './routes/stream.js'
 import { webhookRoutes } from './routes/webhooks.js'
 import { VerdictHub } from './verdicts/verdict-hub.js'
+import { Registry } from 'prom-client'
 
 /** Everything the API is built from; the CLI (composition root) creates these from configuration. */
 export interface IngestOptions {
@@ -40,6 +41,11 @@ export interface IngestOptions {
    * development, tests); off by default. Give the webhook dispatcher the same switch.
    */
   allowPrivateWebhookTargets?: boolean
+  /**
+   * More Prometheus registries served on this API's /metrics, e.g. the stream processor's when it
+   * runs in the same process (`anansi dev`); metric names must not collide.
+   */
+  extraMetrics?: Registry[]
   /** Process metrics (GC, event loop) on /metrics; off for tests that build many apps. */
   processMetrics?: boolean
   now?: () => Date
@@ -107,7 +113,11 @@ export function createIngestApi(options: IngestOptions): IngestApi {
     metrics.requests.inc({ route, status: String(c.res.status) })
     metrics.duration.observe({ route }, (performance.now() - started) / 1000)
   })
-  app.route('/', healthRoutes(options.store, options.bus, metrics))
+  const exported =
+    options.extraMetrics === undefined || options.extraMetrics.length === 0
+      ? metrics.registry
+      : Registry.merge([metrics.registry, ...options.extraMetrics])
+  app.route('/', healthRoutes(options.store, options.bus, exported))
   // One bucket set for every authenticated route, so the seed aliases share the key's budget.
   const guard = [
     authenticate(options.store),

@@ -12,6 +12,7 @@ export {
 } from './topics.js'
 export { ProcessorError, type ProcessorErrorCode } from './errors.js'
 export type { BatchSummary } from './pipeline/process-batch.js'
+export { createProcessorMetrics, type ProcessorMetrics } from './metrics/processor-metrics.js'
 export {
   WebhookDispatcher,
   WebhookError,

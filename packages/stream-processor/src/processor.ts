@@ -9,6 +9,7 @@ import { ProcessorError } from './errors.js'
 import type { BatchSummary } from './pipeline/process-batch.js'
 import { ProjectSettingsCache } from './projects/project-settings.js'
 import { DEFAULT_TOPICS, ensureTopics, type TopicNames } from './topics.js'
+import { createProcessorMetrics, type ProcessorMetrics } from './metrics/processor-metrics.js'
 import { WebhookDispatcher, type DispatcherOptions } from './webhooks/index.js'
 
 /** What a processor needs and how it behaves. */
@@ -40,6 +41,8 @@ export interface StreamProcessorOptions {
   webhooks?: false | Omit<DispatcherOptions, 'report'>
   /** Every error the processor recovers from (failed batches are retried); defaults to stderr. */
   report?: (error: unknown) => void
+  /** Add process metrics (CPU, memory, event loop) to `metrics.registry` (default false). */
+  processMetrics?: boolean
   /** Called after every committed batch (metrics, tests, benchmarks). */
   onBatch?: (summary: BatchSummary) => void
   now?: () => Date
@@ -59,6 +62,8 @@ export interface ProcessorStats {
 /** A running processor. */
 export interface StreamProcessor {
   readonly consumer: Consumer
+  /** Prometheus metrics of this processor (`metrics.registry.metrics()` for a /metrics route). */
+  readonly metrics: ProcessorMetrics
   /** The webhook dispatcher this process runs, if any. */
   readonly webhooks: WebhookDispatcher | undefined
   stats(): ProcessorStats
@@ -93,6 +98,14 @@ export async function startStreamProcessor(
     ...(options.eventPartitions === undefined ? {} : { eventPartitions: options.eventPartitions }),
   })
   const producer: Producer = options.bus.createProducer()
+  const groupId = options.groupId ?? 'anansi-processor'
+  const metrics = createProcessorMetrics({
+    bus: options.bus,
+    groupId,
+    eventsTopic: topics.events,
+    defaults: options.processMetrics ?? false,
+    report,
+  })
   const stats: ProcessorStats = {
     batches: 0,
     messages: 0,
@@ -115,7 +128,7 @@ export async function startStreamProcessor(
       now,
     },
     {
-      groupId: options.groupId ?? 'anansi-processor',
+      groupId,
       ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
       ...(options.maxBatchSize === undefined ? {} : { maxBatchSize: options.maxBatchSize }),
       ...(options.partitionConcurrency === undefined
@@ -136,6 +149,7 @@ export async function startStreamProcessor(
         stats.deadLettered += summary.deadLettered
         stats.anomalies += summary.anomalies
         stats.alerts += summary.alerts
+        metrics.recordBatch(summary)
         options.onBatch?.(summary)
       },
     },
@@ -143,11 +157,19 @@ export async function startStreamProcessor(
   const webhooks =
     options.webhooks === false
       ? undefined
-      : new WebhookDispatcher(options.store, { ...options.webhooks, report })
+      : new WebhookDispatcher(options.store, {
+          ...options.webhooks,
+          report,
+          onDelivered: (delivery) => {
+            metrics.recordDelivery(delivery)
+            if (options.webhooks !== false) options.webhooks?.onDelivered?.(delivery)
+          },
+        })
   webhooks?.start()
   let stopping: Promise<void> | undefined
   return {
     consumer,
+    metrics,
     webhooks,
     stats: () => ({ ...stats }),
     stop: () => {

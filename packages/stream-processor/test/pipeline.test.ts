@@ -191,6 +191,14 @@ describe('stream processor on the embedded log', () => {
     expect(latency[0]?.baseline).toBeLessThan(107)
   })
 
+  it('exposes Prometheus metrics: outcomes, stage timings and consumer lag', async () => {
+    const text = await processor.metrics.registry.metrics()
+    const decided = /anansi_processor_events_total\{outcome="decided"\} (\d+)/.exec(text)
+    expect(Number(decided?.[1])).toBeGreaterThan(0) // the processor restarted: counts since then
+    expect(text).toMatch(/anansi_processor_batch_stage_seconds_count\{stage="store"\} [1-9]/)
+    expect(text).toMatch(/anansi_processor_consumer_lag\{partition="0"\} 0/)
+  })
+
   it('reports nothing unexpected', () => {
     expect(reported).toEqual([])
   })

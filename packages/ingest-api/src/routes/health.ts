@@ -2,10 +2,10 @@ import { Hono } from 'hono'
 import type { Store } from '@anansi/store'
 import type { Bus } from '@anansi/bus'
 import { TOPICS } from '@anansi/protocol'
-import type { IngestMetrics } from '../http/metrics.js'
+import type { Registry } from 'prom-client'
 
 /** /healthz (the process answers), /readyz (database and bus answer), /metrics (Prometheus). */
-export function healthRoutes(store: Store, bus: Bus, metrics: IngestMetrics): Hono {
+export function healthRoutes(store: Store, bus: Bus, registry: Registry): Hono {
   const app = new Hono()
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/readyz', async (c) => {
@@ -23,7 +23,7 @@ export function healthRoutes(store: Store, bus: Bus, metrics: IngestMetrics): Ho
     return c.json({ status: ready ? 'ready' : 'not_ready', database, bus: log }, ready ? 200 : 503)
   })
   app.get('/metrics', async (c) =>
-    c.text(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+    c.text(await registry.metrics(), 200, { 'content-type': registry.contentType }),
   )
   return app
 }
