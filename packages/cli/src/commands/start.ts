@@ -26,6 +26,9 @@ export async function runStart(
       ? {}
       : { ingest: { host: config.ANANSI_HOST, port: config.ANANSI_PORT } }),
     processor: role !== 'ingest',
+    ...(role === 'processor'
+      ? { processorHttp: { host: config.ANANSI_HOST, port: config.ANANSI_PORT } }
+      : {}),
   }
   const store = await openStore({
     driver: 'postgres',
@@ -53,7 +56,8 @@ export async function runStart(
     print(`kafka         ${config.KAFKA_BROKERS.join(',')}`)
     if (platform.processor !== undefined)
       print(`processor     running (group ${config.ANANSI_PROCESSOR_GROUP})`)
-    if (platform.url !== undefined) print(`ingest API    ${platform.url}`)
+    if (platform.url !== undefined)
+      print(`${role === 'processor' ? 'health' : 'ingest API'}    ${platform.url}`)
     print('ready')
     await new Promise<void>((resolve) => {
       if (stop.aborted) resolve()

@@ -12,11 +12,14 @@ import {
 import type { Store } from '@anansi/store'
 import { ensureTopics, startStreamProcessor, type StreamProcessor } from '@anansi/stream-processor'
 import { uuidv7 } from '@anansi/protocol'
+import { serveProcessorHttp } from './processor-http.js'
 
 /** Which parts run in this process. */
 export interface PlatformRoles {
   ingest?: { host: string; port: number }
   processor?: boolean
+  /** Health and metrics of a processor running without the ingest API in this process. */
+  processorHttp?: { host: string; port: number }
 }
 
 /** What the platform is built from; the caller owns (and closes) store, bus and suite. */
@@ -82,6 +85,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       })
       closers.push(() => processor.stop())
       running.processor = processor
+      if (roles.processorHttp !== undefined && roles.ingest === undefined) {
+        const http = await serveProcessorHttp(processor, store, bus, roles.processorHttp)
+        closers.push(() => http.close())
+        running.url = http.url
+      }
     }
     if (roles.ingest !== undefined) {
       const api = createIngestApi({
@@ -90,6 +98,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         suite,
         report,
         allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? false,
+        extraMetrics: running.processor === undefined ? [] : [running.processor.metrics.registry],
       })
       closers.push(() => api.close())
       const feed: Consumer = await startVerdictFeed(
