@@ -19,3 +19,8 @@ export {
   type PlatformRoles,
   type RunningPlatform,
 } from './platform/platform.js'
+export { runMigrate } from './commands/migrate.js'
+export { runKeys } from './commands/keys.js'
+export { runEvaluate } from './commands/evaluate.js'
+export { runTail } from './commands/tail.js'
+export { EXIT } from './commands/exit-codes.js'
