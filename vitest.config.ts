@@ -12,6 +12,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'packages/*/test/**/*.test.ts',
       'tooling/**/*.test.ts',
+      'e2e/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup'
 export default defineConfig({
   // Two entries: `index` runs anywhere (edge workers, browsers); `node` adds AsyncLocalStorage,
   // zlib, undici's WebSocket and the in-process evaluator. The exports map picks one per runtime.
-  entry: { index: 'src/index.ts', node: 'src/node.ts' },
+  // `otel` is the `@anansi/sdk/otel` subpath (the OpenTelemetry span exporter), runtime-neutral.
+  entry: { index: 'src/index.ts', node: 'src/node.ts', otel: 'src/otel.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

@@ -18,6 +18,7 @@ import { evaluateRoutes } from './routes/evaluate.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { keyRoutes } from './routes/keys.js'
+import { otlpRoutes } from './routes/otlp.js'
 import { projectRoutes } from './routes/project.js'
 import { streamRoutes } from './routes/stream.js'
 import { webhookRoutes } from './routes/webhooks.js'
@@ -126,6 +127,7 @@ export function createIngestApi(options: IngestOptions): IngestApi {
   app.use('/v1/*', ...guard)
   app.use('/api/v1/*', ...guard)
   app.route('/', eventRoutes({ store: options.store, producer, recent, live, hub, metrics, now }))
+  app.route('/', otlpRoutes({ store: options.store, producer, recent, live, metrics, now }))
   app.route('/', evaluateRoutes(options.suite))
   app.route('/', keyRoutes(options.store))
   app.route('/', projectRoutes(options.store))

@@ -17,4 +17,14 @@ export const GEN_AI = {
   evaluationScoreValue: 'gen_ai.evaluation.score.value',
   evaluationScoreLabel: 'gen_ai.evaluation.score.label',
   evaluationExplanation: 'gen_ai.evaluation.explanation',
+  /** Superseded by `gen_ai.provider.name`; still written by older instrumentations. */
+  system: 'gen_ai.system',
+  systemInstructions: 'gen_ai.system_instructions',
+  responseId: 'gen_ai.response.id',
+  responseFinishReasons: 'gen_ai.response.finish_reasons',
+  toolName: 'gen_ai.tool.name',
+  toolCallArguments: 'gen_ai.tool.call.arguments',
+  toolCallResult: 'gen_ai.tool.call.result',
+  agentName: 'gen_ai.agent.name',
+  errorType: 'error.type',
 } as const

@@ -150,6 +150,16 @@ export {
 export { toIssues } from './issues.js'
 export { uuidv7, uuidv7Timestamp } from './uuidv7.js'
 export { GEN_AI } from './genai-semconv.js'
+export { SPAN_STATUS_ERROR, type SpanEventLike, type SpanLike } from './otel/span-like.js'
+export { type GenAiConvention } from './otel/span-content.js'
+export { spanEventId } from './otel/span-event-id.js'
+export { ANANSI_CATEGORY_ATTRIBUTE, ANANSI_EVENT_ID_ATTRIBUTE } from './otel/anansi-attributes.js'
+export {
+  spanToEvent,
+  toSlug,
+  type SpanMapping,
+  type SpanMappingOptions,
+} from './otel/span-to-event.js'
 export { WIRE_SCHEMAS, type WireSchemaName } from './schemas.js'
 export { toJsonSchema } from './json-schema.js'
 export {

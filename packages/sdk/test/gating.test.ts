@@ -1,22 +1,13 @@
 import { createServer, request, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { verdictSchema } from '@anansi/protocol'
-import OpenAI from 'openai'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { UnsafeResponseError, type Monitor } from '../src/node.js'
-import { startFakeProvider, type FakeProvider } from './fixtures/fake-provider.js'
 import { later } from './fixtures/later.js'
 import { startIngestReceiver, type IngestReceiver } from './fixtures/ingest-receiver.js'
 import { testMonitor } from './fixtures/test-monitor.js'
 
 let receiver: IngestReceiver
-let provider: FakeProvider
-beforeAll(async () => {
-  provider = await startFakeProvider({ delayMs: 1 })
-})
-afterAll(async () => {
-  await provider.close()
-})
 beforeEach(async () => {
   receiver = await startIngestReceiver()
 })
@@ -139,6 +130,18 @@ describe('remote gate over the long-poll', () => {
     expect(await caught(chat('bad'))).toBeInstanceOf(UnsafeResponseError)
     expect(receiver.longPolls).toBeGreaterThanOrEqual(2)
     expect(receiver.sockets).toBe(0)
+    await monitor.shutdown()
+  })
+})
+
+describe("the monitor's gate", () => {
+  it('applies to tracked functions without a gate of their own, fallback included', async () => {
+    const { monitor } = testMonitor(receiver, { gate: { mode: 'fallback', fallback: 'withheld' } })
+    await monitor.warmUp()
+    const chat = monitor.track(answer, { model: 'm', category: 'c' })
+    expect(await chat('bad question')).toBe('withheld')
+    expect(await chat('good question')).toBe('fine reply to good question')
+    expect(monitor.lastEvaluation).toMatchObject({ action: 'allow', reason: 'verdict' })
     await monitor.shutdown()
   })
 })
@@ -303,40 +306,7 @@ describe('lastEvaluation', () => {
   })
 })
 
-describe('gating wrapped clients', () => {
-  it('block on wrapOpenAI throws for unsafe completions; streams are observed, not held back', async () => {
-    const { monitor } = testMonitor(receiver)
-    await monitor.warmUp()
-    const openai = monitor.wrapOpenAI(
-      new OpenAI({ apiKey: 'k', baseURL: `${provider.url}/v1`, maxRetries: 0 }),
-      {
-        gate: { mode: 'block', timeoutMs: 2_000 },
-      },
-    )
-    const ok = await openai.chat.completions.create({
-      model: 'm',
-      messages: [{ role: 'user', content: 'say: all good' }],
-    })
-    expect(ok.choices[0]?.message.content).toBe('all good')
-    const error = await caught(
-      openai.chat.completions.create({
-        model: 'm',
-        messages: [{ role: 'user', content: 'say: UNSAFE words' }],
-      }),
-    )
-    expect(error).toBeInstanceOf(UnsafeResponseError)
-    const stream = await openai.chat.completions.create({
-      model: 'm',
-      messages: [{ role: 'user', content: 'say: UNSAFE stream' }],
-      stream: true,
-    })
-    let text = ''
-    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? ''
-    expect(text).toBe('UNSAFE stream')
-    await monitor.shutdown()
-    expect(receiver.events.map((e) => e.gate?.mode)).toEqual(['block', 'block', undefined])
-  })
-})
+// Gating of wrapped clients (streams included) is tested in gated-clients.test.ts.
 
 describe('local gate with the real evaluator (@anansi/evaluator, lexical tier)', () => {
   const toxic = 'You are a worthless idiot and I hate you, you stupid moron. Nobody likes you.'

@@ -11,6 +11,7 @@ import type { BatchExporter } from '../transport/batch-exporter.js'
 import { ActiveCall, type CallSink } from './active-call.js'
 import { estimateBytes, type CallRecord, type Scope } from './call-record.js'
 import { toLocalCall } from './local-call.js'
+import type { CallSpans } from '../otel/call-spans.js'
 import type { ResolvedConfig } from './resolve-options.js'
 import type { TraceContextReader } from './trace-context.js'
 
@@ -39,6 +40,8 @@ export interface RecorderParts {
   config: ResolvedConfig
   storage: ContextStorage<Scope>
   trace: TraceContextReader
+  /** OpenTelemetry spans of the calls, when a tracer provider records them. */
+  spans?: CallSpans
   exporter: BatchExporter<CallRecord> | undefined
   gatekeeper: Gatekeeper
   local: LocalGate
@@ -96,6 +99,7 @@ export class CallRecorder implements CallSink {
       tags: site.tags,
       metadata: site.metadata,
     }
+    this.parts.spans?.start(record)
     return new ActiveCall(record, performance.now(), site.gate, holder, this)
   }
 
@@ -106,6 +110,7 @@ export class CallRecorder implements CallSink {
       return
     }
     this.enqueue(call.record, false)
+    this.parts.spans?.finish(call.record)
   }
 
   /** Waits for a gated call's decision and stores it for `lastEvaluation`. */
@@ -126,8 +131,15 @@ export class CallRecorder implements CallSink {
     })
     this.count(decision)
     const action = decision.action === 'block' && mode === 'fallback' ? 'fallback' : decision.action
-    this.remember(call, { eventId, ...decision, action })
+    const evaluation: LastEvaluation = { eventId, ...decision, action }
+    this.remember(call, evaluation)
+    this.parts.spans?.finish(record, evaluation)
     return decision
+  }
+
+  /** Hands a failure to the monitor's `onError` (never into application code). */
+  reportError(error: AnansiError): void {
+    this.parts.reportError(error)
   }
 
   private observeLocally(call: ActiveCall): void {
@@ -140,21 +152,24 @@ export class CallRecorder implements CallSink {
           ...record.metadata,
           'anansi.gate': { mode: 'observe', safe: verdict.safe, score: verdict.score },
         }
-        this.remember(call, {
+        const evaluation: LastEvaluation = {
           eventId,
           verdict,
           action: 'observe',
           reason: 'verdict',
           decidedBy: 'local',
           waitedMs: performance.now() - started,
-        })
+        }
+        this.remember(call, evaluation)
         this.enqueue(record, false)
+        this.parts.spans?.finish(record, evaluation)
       },
       (error: unknown) => {
         this.parts.reportError(
           error instanceof LocalGateError ? error : new LocalGateError(String(error), error),
         )
         this.enqueue(record, false)
+        this.parts.spans?.finish(record)
       },
     )
   }

@@ -7,15 +7,17 @@ import { LocalGate } from '../gating/local-gate.js'
 import { VerdictChannel } from '../gating/verdict-channel.js'
 import type { MonitorOptions } from '../options.js'
 import type { ContextStorage, Platform } from '../platform/platform.js'
+import { CallSpans } from '../otel/call-spans.js'
+import { attachRecordSink } from '../otel/record-sink.js'
 import { wrapAnthropicClient } from '../providers/anthropic/wrap-anthropic.js'
 import { wrapOpenAIClient } from '../providers/openai/wrap-openai.js'
-import type { WrapOptions } from '../providers/wrap-options.js'
+import type { WrapOptions, WrapSettings } from '../providers/wrap-options.js'
 import { BatchExporter } from '../transport/batch-exporter.js'
 import { fetchPost } from '../transport/http-post.js'
 import { sendBatch, type Compressor } from '../transport/http-sender.js'
 import { SDK_NAME, SDK_VERSION } from '../version.js'
 import { CallRecorder } from './call-recorder.js'
-import type { CallRecord, Scope } from './call-record.js'
+import { estimateBytes, type CallRecord, type Scope } from './call-record.js'
 import { createDebugLogger, type DebugLogger } from './debug-logger.js'
 import type { MonitorStats } from './monitor-stats.js'
 import { Reporter } from './reporter.js'
@@ -84,12 +86,15 @@ export class MonitorCore {
       config: this.config,
       storage: this.storage,
       trace: new TraceContextReader(options.opentelemetry, platform.loadOtel, this.debug),
+      spans: new CallSpans(options.opentelemetry, platform.loadOtel, this.debug),
       exporter: this.exporter,
       gatekeeper: new Gatekeeper(this.local, this.channel, report, this.debug),
       local: this.local,
       reportError: report,
       reportDrop: (reason, count) => this.reporter.drop(reason, count),
     })
+    // The OpenTelemetry span exporter (`@anansi/sdk/otel`) queues its events through here.
+    attachRecordSink(this, { category: this.config.category, add: (r) => this.enqueueRecord(r) })
     this.unregisterExit =
       this.exporter && this.config.flushOnExit
         ? platform.onBeforeExit?.(() => this.flushPending())
@@ -225,13 +230,23 @@ export class MonitorCore {
     return flushed
   }
 
+  private enqueueRecord(record: CallRecord): void {
+    if (!this.config.enabled) return
+    if (this.exporter === undefined) this.reporter.drop('disabled', 1)
+    else this.exporter.add(record, estimateBytes(record))
+  }
+
   private flushPending(): Promise<boolean> {
     const pending = this.exporter?.stats().queued ?? 0
     return pending > 0 ? this.flush() : Promise.resolve(true)
   }
 
-  private wrapSettings(options: WrapOptions): WrapOptions & { category: string } {
-    return { ...options, category: options.category ?? this.config.category }
+  private wrapSettings(options: WrapOptions): WrapSettings {
+    return {
+      ...options,
+      category: options.category ?? this.config.category,
+      defaultGate: this.defaultGate,
+    }
   }
 
   private createExporter(

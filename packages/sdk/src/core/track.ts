@@ -1,8 +1,8 @@
 import { ConfigError, UnsafeResponseError, type AnansiError } from '../errors.js'
 import { toContent } from '../event/content.js'
-import type { GateDecision } from '../gating/gatekeeper.js'
-import type { Fallback, GateOptions, ResolvedGate } from '../gating/gate-options.js'
+import type { GateOptions, ResolvedGate } from '../gating/gate-options.js'
 import { resolveGate } from '../gating/gate-options.js'
+import { fallbackValue, refusalReason } from '../gating/fallback-value.js'
 import type { ActiveCall, CallOutcome } from './active-call.js'
 import type { CallRecorder, CallSite } from './call-recorder.js'
 import { snapshot } from './call-record.js'
@@ -39,23 +39,6 @@ function outcomeOf<A extends unknown[], R>(
   }
 }
 
-async function fallbackValue<V>(
-  fallback: Fallback<V> | undefined,
-  decision: GateDecision,
-  eventId: string,
-  original: V,
-): Promise<V> {
-  const reason = decision.reason === 'verdict' ? 'unsafe' : decision.reason
-  if (typeof fallback !== 'function') return fallback as V
-  const make = fallback as (context: {
-    eventId: string
-    reason: typeof reason
-    verdict: typeof decision.verdict
-    original: V
-  }) => V | Promise<V>
-  return make({ eventId, reason, verdict: decision.verdict, original })
-}
-
 async function gated<A extends unknown[], R>(
   tracker: Tracker<A, R>,
   call: ActiveCall,
@@ -73,8 +56,7 @@ async function gated<A extends unknown[], R>(
   const eventId = call.record.id ?? ''
   if (tracker.gate.mode === 'fallback')
     return fallbackValue(tracker.gate.fallback, decision, eventId, result)
-  const reason = decision.reason === 'verdict' ? 'unsafe' : decision.reason
-  throw new UnsafeResponseError(eventId, reason, decision.verdict)
+  throw new UnsafeResponseError(eventId, refusalReason(decision), decision.verdict)
 }
 
 function observe<A extends unknown[], R>(

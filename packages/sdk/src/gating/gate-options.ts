@@ -59,6 +59,7 @@ export function resolveGate<V>(
     ),
     onTimeout: chosen?.onTimeout ?? base?.onTimeout ?? 'allow',
     local: chosen?.local ?? base?.local ?? false,
-    fallback: gate?.mode === 'fallback' ? gate.fallback : undefined,
+    // The monitor-wide gate may be a fallback too: its fallback applies where no gate is given.
+    fallback: chosen?.mode === 'fallback' ? (chosen.fallback as Fallback<V>) : undefined,
   }
 }

@@ -20,6 +20,10 @@ export interface MethodAdapter {
   isStream(params: Record<string, unknown>): boolean
   outcome(response: unknown): CallOutcome
   accumulator(): StreamAccumulator
+  /** The response with its answer replaced by `text` (a gate's fallback), in the provider's shape. */
+  replaceAnswer(response: unknown, text: string): unknown
+  /** Stream chunks that carry `text` instead of the buffered answer (a gate's fallback). */
+  replaceStream(chunks: readonly unknown[], text: string): unknown[]
 }
 
 /** A tree of resources down to the methods to wrap, e.g. `{ chat: { completions: { create } } }`. */

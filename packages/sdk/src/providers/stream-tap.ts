@@ -67,16 +67,30 @@ const unfinished =
  * A stream dropped unread is recorded as abandoned when it is collected.
  */
 export function tapStream(stream: unknown, observer: StreamObserver): boolean {
-  if (typeof stream !== 'object' || stream === null) return false
-  const target = stream as { iterator?: unknown; [Symbol.asyncIterator]?: unknown }
+  const source = streamSource(stream)
+  if (source === undefined) return false
   const guarded = once(observer)
-  const key = typeof target.iterator === 'function' ? 'iterator' : Symbol.asyncIterator
-  const original = target[key]
-  if (typeof original !== 'function') return false
-  const factory = original as IteratorFactory
+  const { target, key, factory } = source
   target[key] = function (this: unknown, ...args: unknown[]) {
     return tapIterator(factory.apply(this, args), guarded)
   }
-  unfinished?.register(stream, guarded)
+  unfinished?.register(target, guarded)
   return true
+}
+
+/** Where a provider stream makes its iterators: the field every way of reading it goes through. */
+export interface StreamSource {
+  target: { [key: string | symbol]: unknown }
+  key: 'iterator' | typeof Symbol.asyncIterator
+  factory: IteratorFactory
+}
+
+/** The iterator factory of a Stainless stream (`iterator`), or of any async iterable; else undefined. */
+export function streamSource(stream: unknown): StreamSource | undefined {
+  if (typeof stream !== 'object' || stream === null) return undefined
+  const target = stream as { [key: string | symbol]: unknown }
+  const key = typeof target.iterator === 'function' ? 'iterator' : Symbol.asyncIterator
+  const original = target[key]
+  if (typeof original !== 'function') return undefined
+  return { target, key, factory: original as IteratorFactory }
 }

@@ -6,6 +6,7 @@ import { messagesContent } from '../../event/content.js'
 import { toJsonText } from '../../event/json-value.js'
 import { assistantOutput, completedOutcome } from '../assistant-output.js'
 import type { MethodAdapter, StreamAccumulator } from '../method-adapter.js'
+import { firstOfType, withFields } from '../replace-fields.js'
 import { ToolCallBuilder } from '../tool-call-builder.js'
 import { readUsage } from '../usage.js'
 
@@ -118,6 +119,47 @@ class EventAccumulator implements StreamAccumulator {
   }
 }
 
+/** A `Message` whose content is one text block saying `answer`. */
+function replaceMessage(response: unknown, answer: string): unknown {
+  return withFields(response, {
+    content: [{ type: 'text', text: answer, citations: null }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+  })
+}
+
+/**
+ * Messages stream events saying `answer`: the buffered `message_start`, one text block with one
+ * delta, the buffered `message_delta` (its usage) with `end_turn`, and `message_stop`.
+ */
+function replaceEvents(events: readonly unknown[], answer: string): unknown[] {
+  const start = firstOfType(events, ['message_start'])
+  const delta = firstOfType(events, ['message_delta'])
+  const message = isRecord(start?.message) ? start.message : { id: 'msg_anansi', model: 'unknown' }
+  return [
+    {
+      type: 'message_start',
+      message: withFields(
+        { type: 'message', role: 'assistant', ...message },
+        { content: [], stop_reason: null, stop_sequence: null },
+      ),
+    },
+    {
+      type: 'content_block_start',
+      index: 0,
+      content_block: { type: 'text', text: '', citations: null },
+    },
+    { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: answer } },
+    { type: 'content_block_stop', index: 0 },
+    {
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: isRecord(delta?.usage) ? delta.usage : { output_tokens: 0 },
+    },
+    { type: 'message_stop' },
+  ]
+}
+
 /** `client.messages.create`. */
 export const messagesAdapter: MethodAdapter = {
   provider: 'anthropic',
@@ -131,4 +173,6 @@ export const messagesAdapter: MethodAdapter = {
   isStream: (params) => params.stream === true,
   outcome: messageOutcome,
   accumulator: () => new EventAccumulator(),
+  replaceAnswer: replaceMessage,
+  replaceStream: replaceEvents,
 }

@@ -1,7 +1,7 @@
 import type { CallRecorder } from '../../core/call-recorder.js'
 import type { ResourceSpec } from '../method-adapter.js'
 import { wrapResources } from '../wrap-resources.js'
-import type { WrapOptions } from '../wrap-options.js'
+import type { WrapSettings } from '../wrap-options.js'
 import { isWrappedBy } from '../wrapped-marker.js'
 import { messagesAdapter } from './messages.js'
 
@@ -11,7 +11,7 @@ const ANTHROPIC: ResourceSpec = { messages: { create: messagesAdapter } }
 export function wrapAnthropicClient<C extends object>(
   client: C,
   recorder: CallRecorder,
-  options: WrapOptions & { category: string },
+  options: WrapSettings,
 ): C {
   return isWrappedBy(client, recorder)
     ? client

@@ -5,6 +5,7 @@ import { isRecord } from '../../event/content-parts.js'
 import { toToolCalls } from '../../event/content-parts.js'
 import { assistantOutput } from '../assistant-output.js'
 import type { MethodAdapter, StreamAccumulator } from '../method-adapter.js'
+import { withFields } from '../replace-fields.js'
 import { ToolCallBuilder } from '../tool-call-builder.js'
 import { readUsage } from '../usage.js'
 
@@ -59,6 +60,50 @@ class ChunkAccumulator implements StreamAccumulator {
   }
 }
 
+/** A `ChatCompletion` whose single choice is the assistant saying `answer`. */
+function replaceCompletion(response: unknown, answer: string): unknown {
+  // Only the shape is kept: logprobs, tool calls and annotations belong to the refused answer.
+  const message = { role: 'assistant', content: answer, refusal: null }
+  return withFields(response, {
+    choices: [{ index: 0, finish_reason: 'stop', logprobs: null, message }],
+  })
+}
+
+/**
+ * `ChatCompletionChunk`s saying `answer`: one content delta and a stop, with the ids and model of
+ * the buffered stream, and its usage chunk when it had one (`stream_options.include_usage`).
+ */
+function replaceChunks(chunks: readonly unknown[], answer: string): unknown[] {
+  const first = chunks.find(isRecord) ?? {}
+  const base = {
+    id: first.id ?? 'chatcmpl-anansi',
+    object: 'chat.completion.chunk',
+    created: first.created ?? Math.floor(Date.now() / 1000),
+    model: first.model ?? 'unknown',
+    ...(first.system_fingerprint === undefined
+      ? {}
+      : { system_fingerprint: first.system_fingerprint }),
+  }
+  const usage = chunks.find(
+    (chunk) => isRecord(chunk) && isRecord(chunk.usage) && Array.isArray(chunk.choices),
+  )
+  return [
+    {
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: { role: 'assistant', content: answer },
+          logprobs: null,
+          finish_reason: null,
+        },
+      ],
+    },
+    { ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }] },
+    ...(isRecord(usage) ? [{ ...base, choices: [], usage: usage.usage }] : []),
+  ]
+}
+
 /** `client.chat.completions.create`. */
 export const chatCompletionsAdapter: MethodAdapter = {
   provider: 'openai',
@@ -69,4 +114,6 @@ export const chatCompletionsAdapter: MethodAdapter = {
   isStream: (params) => params.stream === true,
   outcome: completionOutcome,
   accumulator: () => new ChunkAccumulator(),
+  replaceAnswer: replaceCompletion,
+  replaceStream: replaceChunks,
 }

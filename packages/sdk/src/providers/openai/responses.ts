@@ -5,6 +5,7 @@ import { isRecord } from '../../event/content-parts.js'
 import { messagesContent } from '../../event/content.js'
 import { assistantOutput, completedOutcome } from '../assistant-output.js'
 import type { MethodAdapter, StreamAccumulator } from '../method-adapter.js'
+import { firstOfType, withFields } from '../replace-fields.js'
 import { ToolCallBuilder } from '../tool-call-builder.js'
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '')
@@ -110,6 +111,57 @@ class EventAccumulator implements StreamAccumulator {
   }
 }
 
+const FALLBACK_ITEM_ID = 'msg_anansi_fallback'
+
+/** One completed assistant message item saying `answer`. */
+function messageItem(answer: string, status: 'in_progress' | 'completed'): Record<string, unknown> {
+  const content =
+    status === 'completed' ? [{ type: 'output_text', text: answer, annotations: [] }] : []
+  return { type: 'message', id: FALLBACK_ITEM_ID, role: 'assistant', status, content }
+}
+
+/** A `Response` whose output is one assistant message saying `answer` (`output_text` included). */
+function replaceResponse(response: unknown, answer: string): unknown {
+  return withFields(response, {
+    status: 'completed',
+    output: [messageItem(answer, 'completed')],
+    output_text: answer,
+    error: null,
+    incomplete_details: null,
+  })
+}
+
+/**
+ * Responses stream events saying `answer`: the buffered stream's `response.created` and
+ * `response.in_progress`, one message item with one text delta, then `response.completed`.
+ */
+function replaceEvents(events: readonly unknown[], answer: string): unknown[] {
+  const created = firstOfType(events, ['response.created'])
+  const inProgress = firstOfType(events, ['response.in_progress'])
+  const terminal = firstOfType(events, [
+    'response.completed',
+    'response.incomplete',
+    'response.failed',
+  ])
+  const where = { item_id: FALLBACK_ITEM_ID, output_index: 0, content_index: 0 }
+  const part = (text: string) => ({ type: 'output_text', text, annotations: [] })
+  const synthetic: Record<string, unknown>[] = [
+    ...(created ? [created] : []),
+    ...(inProgress ? [inProgress] : []),
+    { type: 'response.output_item.added', output_index: 0, item: messageItem('', 'in_progress') },
+    { type: 'response.content_part.added', ...where, part: part('') },
+    { type: 'response.output_text.delta', ...where, delta: answer, logprobs: [] },
+    { type: 'response.output_text.done', ...where, text: answer, logprobs: [] },
+    { type: 'response.content_part.done', ...where, part: part(answer) },
+    { type: 'response.output_item.done', output_index: 0, item: messageItem(answer, 'completed') },
+    {
+      type: 'response.completed',
+      response: replaceResponse(terminal?.response ?? created?.response, answer),
+    },
+  ]
+  return synthetic.map((event, index) => ({ ...event, sequence_number: index }))
+}
+
 /** `client.responses.create`. */
 export const responsesAdapter: MethodAdapter = {
   provider: 'openai',
@@ -123,4 +175,6 @@ export const responsesAdapter: MethodAdapter = {
   isStream: (params) => params.stream === true,
   outcome: responseOutcome,
   accumulator: () => new EventAccumulator(),
+  replaceAnswer: replaceResponse,
+  replaceStream: replaceEvents,
 }

@@ -1,7 +1,7 @@
 import type { CallRecorder } from '../../core/call-recorder.js'
 import type { ResourceSpec } from '../method-adapter.js'
 import { wrapResources } from '../wrap-resources.js'
-import type { WrapOptions } from '../wrap-options.js'
+import type { WrapSettings } from '../wrap-options.js'
 import { isWrappedBy } from '../wrapped-marker.js'
 import { chatCompletionsAdapter } from './chat-completions.js'
 import { responsesAdapter } from './responses.js'
@@ -15,7 +15,7 @@ const OPENAI: ResourceSpec = {
 export function wrapOpenAIClient<C extends object>(
   client: C,
   recorder: CallRecorder,
-  options: WrapOptions & { category: string },
+  options: WrapSettings,
 ): C {
   return isWrappedBy(client, recorder) ? client : wrapResources(client, OPENAI, recorder, options)
 }
