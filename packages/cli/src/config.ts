@@ -38,7 +38,8 @@ export const distributedConfigSchema = z.object({
   ANANSI_HOST: z.string().min(1).default('0.0.0.0'),
   ANANSI_PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
   ANANSI_EVAL_TIERS: tiers,
-  ANANSI_EVENT_PARTITIONS: z.coerce.number().int().min(1).max(1_024).default(8),
+  /** Only when creating the events topic; an existing topic keeps its partitions unless this asks for more. */
+  ANANSI_EVENT_PARTITIONS: z.coerce.number().int().min(1).max(1_024).optional(),
   ANANSI_PROCESSOR_GROUP: z.string().min(1).default('anansi-processor'),
   ANANSI_REPLICA_ID: z.string().min(1).optional(),
   ANANSI_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),

@@ -44,7 +44,9 @@ export async function runStart(
       bus,
       suite,
       roles,
-      eventPartitions: config.ANANSI_EVENT_PARTITIONS,
+      ...(config.ANANSI_EVENT_PARTITIONS === undefined
+        ? {}
+        : { eventPartitions: config.ANANSI_EVENT_PARTITIONS }),
       processorGroup: config.ANANSI_PROCESSOR_GROUP,
       allowPrivateWebhookTargets: config.ANANSI_ALLOW_PRIVATE_WEBHOOKS,
       ...(config.ANANSI_REPLICA_ID === undefined ? {} : { replicaId: config.ANANSI_REPLICA_ID }),
