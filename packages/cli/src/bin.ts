@@ -16,6 +16,7 @@ commands:
   keys create|list|revoke           manage API keys on the database
   evaluate "<answer>"               run the evaluators locally; exit 3 when unsafe
   tail                              follow live events and verdicts of a running API
+  test run|compare|list             safety test suites against a model (anansi test --help)
 
 every command but dev and start takes --json (one JSON document; NDJSON for tail)
 
@@ -28,6 +29,15 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
   keys: async (args) => (await import('./commands/keys.js')).runKeys(print, args),
   evaluate: async (args) => (await import('./commands/evaluate.js')).runEvaluate(print, args),
   tail: async (args) => (await import('./commands/tail.js')).runTail(print, args),
+  test: async (args) => {
+    const { runTestCommand } = await import('@anansi/test-runner')
+    const cancel = new AbortController()
+    process.once('SIGINT', () => cancel.abort())
+    return runTestCommand(print, args, process.env, {
+      progress: process.stderr,
+      signal: cancel.signal,
+    })
+  },
 }
 
 function print(line: string): void {

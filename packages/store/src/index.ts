@@ -13,6 +13,17 @@ export type { AlertQuery, NewAlert } from './repositories/alerts.js'
 export type { DetectorStateRow } from './repositories/detector-state.js'
 export type { ProcessedBatch, ProcessedOutcome } from './repositories/processed-batch.js'
 export type { DeliveryQuery } from './repositories/webhook-deliveries.js'
+export type {
+  TestOutcome,
+  TestResult,
+  TestResultInput,
+  TestResultQuery,
+  TestRun,
+  TestRunCreate,
+  TestRunQuery,
+  TestRunStatus,
+  TestRunUpdate,
+} from './repositories/test-runs.js'
 export {
   MAX_DELIVERY_ERROR_CHARS,
   type DeliveryAttempt,

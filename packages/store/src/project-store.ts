@@ -56,6 +56,21 @@ import {
   listVerdictsAfter,
   recordVerdict,
 } from './repositories/verdicts.js'
+import {
+  createTestRun,
+  getTestRun,
+  listTestResults,
+  listTestRuns,
+  recordTestResults,
+  updateTestRun,
+  type TestResult,
+  type TestResultInput,
+  type TestResultQuery,
+  type TestRun,
+  type TestRunCreate,
+  type TestRunQuery,
+  type TestRunUpdate,
+} from './repositories/test-runs.js'
 import { listDeliveries, type DeliveryQuery } from './repositories/webhook-deliveries.js'
 import {
   createWebhook,
@@ -109,6 +124,15 @@ export interface ProjectStore {
   rotateWebhookSecret(webhookId: string): Promise<string | undefined>
   listDeliveries(query?: DeliveryQuery): Promise<WebhookDelivery[]>
 
+  // Safety test runs and their judged results
+  createTestRun(input: TestRunCreate): Promise<TestRun>
+  getTestRun(runId: string): Promise<TestRun | undefined>
+  listTestRuns(query?: TestRunQuery): Promise<TestRun[]>
+  updateTestRun(runId: string, patch: TestRunUpdate): Promise<TestRun | undefined>
+  /** Idempotent per (run, scenario key, strategy); returns how many rows were written. */
+  recordTestResults(runId: string, results: readonly TestResultInput[]): Promise<number>
+  listTestResults(runId: string, query?: TestResultQuery): Promise<TestResult[]>
+
   // API keys
   createApiKey(input: {
     name: string
@@ -154,6 +178,13 @@ export function projectStoreFor(db: Database, projectId: string): ProjectStore {
     deleteWebhook: (webhookId) => deleteWebhook(db, projectId, webhookId),
     rotateWebhookSecret: (webhookId) => rotateWebhookSecret(db, projectId, webhookId),
     listDeliveries: (query) => listDeliveries(db, projectId, query),
+
+    createTestRun: (input) => createTestRun(db, projectId, input),
+    getTestRun: (runId) => getTestRun(db, projectId, runId),
+    listTestRuns: (query) => listTestRuns(db, projectId, query),
+    updateTestRun: (runId, patch) => updateTestRun(db, projectId, runId, patch),
+    recordTestResults: (runId, results) => recordTestResults(db, projectId, runId, results),
+    listTestResults: (runId, query) => listTestResults(db, projectId, runId, query),
 
     createApiKey: (input) => createApiKey(db, projectId, input),
     listApiKeys: () => listApiKeys(db, projectId),

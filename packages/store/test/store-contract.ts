@@ -16,6 +16,7 @@ import {
 } from './fixtures.js'
 import { defineProcessedBatchContract } from './processed-batch-contract.js'
 import { defineProjectSettingsContract } from './project-settings-contract.js'
+import { checkTestRunIsolation, defineTestRunsContract } from './test-runs-contract.js'
 
 /** Every table the product needs (DESIGN.md, issue "Foundation"). */
 export const EXPECTED_TABLES = [
@@ -292,6 +293,7 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
     defineProcessedBatchContract(() => store)
     defineDeliveryQueueContract(() => store)
     defineProjectSettingsContract(() => store)
+    defineTestRunsContract(() => store)
 
     describe('tenant isolation', () => {
       // If ProjectStore gains a method, this list (and the checks below) must grow with it.
@@ -324,6 +326,12 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         'deleteWebhook',
         'rotateWebhookSecret',
         'listDeliveries',
+        'createTestRun',
+        'getTestRun',
+        'listTestRuns',
+        'updateTestRun',
+        'recordTestResults',
+        'listTestResults',
         'createApiKey',
         'listApiKeys',
         'revokeApiKey',
@@ -360,6 +368,10 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         expect(await b.insertEvents([event])).toEqual(['inserted'])
         expect(await a.getVerdict(event.id)).toBeDefined()
         expect(await b.getVerdict(event.id)).toBeUndefined()
+      })
+
+      it("never lets project B see or change project A's test runs or results", async () => {
+        await checkTestRunIsolation(store)
       })
 
       it("never lets project B see or change project A's alerting rows", async () => {

@@ -1,0 +1,393 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { openStore, type Store } from '@anansi/store'
+import { compareReports, parseReport } from '../compare.js'
+import { TestRunnerError } from '../errors.js'
+import { FileCache } from '../execution/response-cache.js'
+import { loadEvaluatorJudge, type Judge } from '../judging/judge.js'
+import { LlmJudge } from '../judging/llm-judge.js'
+import { AnthropicProvider } from '../providers/anthropic.js'
+import { OpenAIProvider } from '../providers/openai.js'
+import type { Provider } from '../providers/provider.js'
+import { htmlReport } from '../reports/html.js'
+import { junitReport } from '../reports/junit.js'
+import { jsonReport } from '../reports/report-data.js'
+import { runSuite, type RunProgress } from '../runner.js'
+import { listBuiltinSuites, loadBuiltinSuite, resolveSuite } from '../scenarios/load.js'
+import type { Scenario } from '../scenarios/scenario.js'
+import type { Rate } from '../scoring/bootstrap.js'
+import { BUILTIN_STRATEGIES, resolveStrategy, type Strategy } from '../strategies/strategies.js'
+import { loadTemplates, templateMap } from '../strategies/templates.js'
+
+/** Exit codes: 0 passed, 1 a threshold or the run failed, 2 bad usage, 130 cancelled. */
+export const TEST_EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const
+
+/** What the command may use besides its arguments (the CLI passes stderr and a SIGINT signal). */
+export interface TestCommandIo {
+  /** Where the progress bar goes (usually stderr); no bar when absent. */
+  progress?: { write(text: string): unknown }
+  /** Aborts the run (Ctrl-C); the run is stored as cancelled and can be resumed. */
+  signal?: AbortSignal
+  /** An open store to use instead of opening one from the flags and environment. */
+  store?: Store
+  /** A judge to use instead of loading the evaluators. */
+  judge?: Judge
+}
+
+export const TEST_USAGE = `usage: anansi test <run|compare|list> [options]
+
+anansi test run --provider openai|anthropic --model NAME --suite NAME[,NAME|FILE…] [options]
+  --base-url URL          any OpenAI-compatible endpoint (vLLM, Ollama, LM Studio); env OPENAI_BASE_URL
+  --api-key-env NAME      env var holding the key (default OPENAI_API_KEY / ANTHROPIC_API_KEY)
+  --strategies LIST       e.g. base64,leetspeak,roleplay,payload_split,dan,template:<id>, chains with +
+  --no-baseline           with --strategies: do not also send each behaviour as written
+  --concurrency N         most calls in flight (default 4); adapts down on 429
+  --limit N               first N scenarios of each suite (smoke runs)
+  --run-id UUID           resume this run (or create it with this id)
+  --out DIR               where reports go (default .anansi/reports/<run id>)
+  --format LIST           json,html,junit (default all three)
+  --fail-under RATE       exit 1 when the pass rate is below RATE (0..1)
+  --max-asr RATE          exit 1 when the attack success rate is above RATE (0..1)
+  --temperature T, --max-tokens N, --stream, --timeout-ms N, --max-retries N
+  --no-cache | --cache-dir DIR   response cache (default .anansi/cache)
+  --data-dir DIR          PGlite data dir (default .anansi/test-runs); DATABASE_URL selects Postgres
+  --project SLUG          project the run belongs to (default "default")
+  --judge-model NAME      judge with this model (LLM-as-judge) instead of the Anansi evaluators;
+                          --judge-provider, --judge-base-url, --judge-api-key-env default to the target's
+anansi test compare A.json B.json [--fail-on-regression]
+anansi test list
+`
+
+class UsageError extends TestRunnerError {
+  constructor(message: string) {
+    super('usage', message)
+  }
+}
+
+function pct(rate: Rate): string {
+  if (rate.rate === null || rate.ci95 === null) return '–'
+  const f = (x: number): string => `${(x * 100).toFixed(1)}%`
+  return `${f(rate.rate)} [${f(rate.ci95[0])}, ${f(rate.ci95[1])}] (n=${rate.n})`
+}
+
+function fraction(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const x = Number(value)
+  if (!Number.isFinite(x) || x < 0 || x > 1) throw new UsageError(`${flag} must be between 0 and 1`)
+  return x
+}
+
+function positiveInt(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined
+  const x = Number(value)
+  if (!Number.isInteger(x) || x < 0) throw new UsageError(`${flag} must be a non-negative integer`)
+  return x
+}
+
+function progressBar(p: RunProgress): string {
+  const width = 30
+  const filled = p.total === 0 ? width : Math.round((p.done / p.total) * width)
+  return `\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${p.done}/${p.total} pass ${p.passed} fail ${p.failed} err ${p.errors} cached ${p.cached} limit ${p.limiter.limit}  `
+}
+
+/** The target provider from `--provider`, `--model`, …, or the judge's from `--judge-…`. */
+function buildProvider(
+  values: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+  prefix: '' | 'judge-' = '',
+): Provider {
+  const str = (k: string): string | undefined => {
+    const v = values[`${prefix}${k}`] ?? (prefix === '' || k === 'model' ? undefined : values[k])
+    return typeof v === 'string' ? v : undefined
+  }
+  const model = str('model')
+  if (model === undefined) throw new UsageError(`--${prefix}model is required`)
+  const name = str('provider') ?? 'openai'
+  const timeoutMs = positiveInt(str('timeout-ms'), '--timeout-ms')
+  const common = {
+    model,
+    stream: values.stream === true,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  }
+  if (name === 'openai') {
+    const apiKey = env[str('api-key-env') ?? 'OPENAI_API_KEY']
+    const baseURL = str('base-url') ?? env.OPENAI_BASE_URL
+    return new OpenAIProvider({
+      ...common,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(baseURL === undefined ? {} : { baseURL }),
+    })
+  }
+  if (name === 'anthropic') {
+    const apiKey = env[str('api-key-env') ?? 'ANTHROPIC_API_KEY']
+    const baseURL = str('base-url') ?? env.ANTHROPIC_BASE_URL
+    return new AnthropicProvider({
+      ...common,
+      ...(apiKey === undefined ? {} : { apiKey }),
+      ...(baseURL === undefined ? {} : { baseURL }),
+    })
+  }
+  throw new UsageError(
+    `--${prefix}provider must be openai or anthropic, not ${JSON.stringify(name)}`,
+  )
+}
+
+async function buildStrategies(list: string | undefined, baseline: boolean): Promise<Strategy[]> {
+  if (list === undefined || list.trim() === '') return []
+  const templates = templateMap(await loadTemplates())
+  const names = list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '')
+    .map((chain) =>
+      chain
+        .split('+')
+        .map((part) =>
+          BUILTIN_STRATEGIES.some((s) => s.name === part) || part.startsWith('template:')
+            ? part
+            : `template:${part}`,
+        )
+        .join('+'),
+    )
+  const withBaseline = baseline && !names.includes('none') ? ['none', ...names] : names
+  return withBaseline.map((n) => resolveStrategy(n, templates))
+}
+
+async function openDefaultStore(
+  values: Record<string, string | boolean | undefined>,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Store> {
+  const url = env.DATABASE_URL
+  if (url !== undefined && url !== '') return openStore({ driver: 'postgres', url })
+  const dataDir = typeof values['data-dir'] === 'string' ? values['data-dir'] : '.anansi/test-runs'
+  await mkdir(dataDir, { recursive: true })
+  return openStore({ driver: 'pglite', dataDir })
+}
+
+async function projectId(store: Store, slug: string): Promise<string> {
+  const existing = await store.findProjectBySlug(slug)
+  if (existing) return existing.id
+  return (await store.createProject({ name: slug, slug })).id
+}
+
+async function commandRun(
+  print: (line: string) => void,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: TestCommandIo,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      provider: { type: 'string' },
+      model: { type: 'string' },
+      'base-url': { type: 'string' },
+      'api-key-env': { type: 'string' },
+      suite: { type: 'string' },
+      strategies: { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      concurrency: { type: 'string' },
+      limit: { type: 'string' },
+      'run-id': { type: 'string' },
+      out: { type: 'string' },
+      format: { type: 'string' },
+      'fail-under': { type: 'string' },
+      'max-asr': { type: 'string' },
+      temperature: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'max-retries': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      stream: { type: 'boolean' },
+      'no-cache': { type: 'boolean' },
+      'cache-dir': { type: 'string' },
+      'data-dir': { type: 'string' },
+      project: { type: 'string' },
+      'judge-model': { type: 'string' },
+      'judge-provider': { type: 'string' },
+      'judge-base-url': { type: 'string' },
+      'judge-api-key-env': { type: 'string' },
+    },
+  })
+  if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`)
+  if (values.suite === undefined) throw new UsageError('--suite is required')
+  const provider = buildProvider(values, env)
+  const failUnder = fraction(values['fail-under'], '--fail-under')
+  const maxAsr = fraction(values['max-asr'], '--max-asr')
+  const limit = positiveInt(values.limit, '--limit')
+  const concurrency = positiveInt(values.concurrency, '--concurrency') ?? 4
+  if (concurrency < 1) throw new UsageError('--concurrency must be at least 1')
+  const maxTokens = positiveInt(values['max-tokens'], '--max-tokens')
+  const maxRetries = positiveInt(values['max-retries'], '--max-retries')
+  const temperature = values.temperature === undefined ? undefined : Number(values.temperature)
+  if (temperature !== undefined && !Number.isFinite(temperature))
+    throw new UsageError('--temperature must be a number')
+  const formats = (values.format ?? 'json,html,junit').split(',').map((f) => f.trim())
+  for (const f of formats)
+    if (!['json', 'html', 'junit'].includes(f)) throw new UsageError(`unknown format ${f}`)
+
+  const suiteNames = values.suite.split(',').map((s) => s.trim())
+  const scenarios: Scenario[] = []
+  for (const name of suiteNames) {
+    const suite = await resolveSuite(name)
+    scenarios.push(...(limit === undefined ? suite.scenarios : suite.scenarios.slice(0, limit)))
+  }
+  const strategies = await buildStrategies(values.strategies, values['no-baseline'] !== true)
+
+  const store = io.store ?? (await openDefaultStore(values, env))
+  const judge =
+    io.judge ??
+    (values['judge-model'] === undefined
+      ? await loadEvaluatorJudge()
+      : new LlmJudge(buildProvider(values, env, 'judge-'), { concurrency }))
+  try {
+    const project = store.forProject(await projectId(store, values.project ?? 'default'))
+    const cache =
+      values['no-cache'] === true
+        ? undefined
+        : new FileCache(values['cache-dir'] ?? '.anansi/cache')
+    const { run, summary, results } = await runSuite({
+      store: project,
+      suite: { name: suiteNames.join('+'), scenarios },
+      provider,
+      judge,
+      strategies,
+      concurrency,
+      ...(values['run-id'] === undefined ? {} : { runId: values['run-id'] }),
+      ...(cache === undefined ? {} : { cache }),
+      ...(maxRetries === undefined ? {} : { retry: { maxRetries } }),
+      params: {
+        ...(temperature === undefined ? {} : { temperature }),
+        ...(maxTokens === undefined ? {} : { maxTokens }),
+      },
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+      ...(io.progress === undefined
+        ? {}
+        : { onProgress: (p: RunProgress) => void io.progress?.write(progressBar(p)) }),
+    })
+    io.progress?.write('\n')
+    const out = resolve(values.out ?? join('.anansi', 'reports', run.id))
+    await mkdir(out, { recursive: true })
+    const data = { run, summary, results }
+    const written: string[] = []
+    if (formats.includes('json')) {
+      await writeFile(join(out, 'report.json'), jsonReport(data))
+      written.push(join(out, 'report.json'))
+    }
+    if (formats.includes('html')) {
+      await writeFile(join(out, 'report.html'), htmlReport(data))
+      written.push(join(out, 'report.html'))
+    }
+    if (formats.includes('junit')) {
+      await writeFile(join(out, 'junit.xml'), junitReport(data))
+      written.push(join(out, 'junit.xml'))
+    }
+    print(`run ${run.id}: ${run.status}, ${run.completed}/${run.total} results`)
+    print(`attack success rate  ${pct(summary.attackSuccessRate)}`)
+    print(`over-refusal rate    ${pct(summary.overRefusalRate)}`)
+    print(`pass rate            ${pct(summary.passRate)}; errors ${summary.errors}`)
+    for (const [category, s] of Object.entries(summary.byCategory))
+      print(`  ${category.padEnd(18)} pass ${pct(s.passRate)}`)
+    for (const path of written) print(`wrote ${path}`)
+    if (run.status === 'cancelled') {
+      print(`cancelled: resume with --run-id ${run.id}`)
+      return TEST_EXIT.cancelled
+    }
+    let code: number = TEST_EXIT.ok
+    if (failUnder !== undefined && (summary.passRate.rate ?? 0) < failUnder) {
+      print(`FAIL: pass rate below --fail-under ${failUnder}`)
+      code = TEST_EXIT.failed
+    }
+    if (maxAsr !== undefined && (summary.attackSuccessRate.rate ?? 0) > maxAsr) {
+      print(`FAIL: attack success rate above --max-asr ${maxAsr}`)
+      code = TEST_EXIT.failed
+    }
+    return code
+  } finally {
+    if (io.judge === undefined) await judge.close()
+    if (io.store === undefined) await store.close()
+  }
+}
+
+async function commandCompare(print: (line: string) => void, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: { 'fail-on-regression': { type: 'boolean' } },
+  })
+  const [pathA, pathB] = positionals
+  if (pathA === undefined || pathB === undefined || positionals.length !== 2)
+    throw new UsageError('compare takes two JSON reports: anansi test compare A.json B.json')
+  const a = parseReport(await readFile(pathA, 'utf8'), pathA)
+  const b = parseReport(await readFile(pathB, 'utf8'), pathB)
+  const c = compareReports(a, b)
+  const f = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`)
+  print(
+    `A ${a.run.id} (${a.run.provider}/${a.run.model}) → B ${b.run.id} (${b.run.provider}/${b.run.model})`,
+  )
+  print(`paired scenarios ${c.paired}: pass rate ${f(c.passRateA)} → ${f(c.passRateB)}`)
+  print(
+    `difference ${f(c.difference)} 95% CI ${c.ci95 === null ? '–' : `[${f(c.ci95[0])}, ${f(c.ci95[1])}]`}; McNemar p = ${c.pValue.toPrecision(3)} (${c.significant ? 'significant' : 'not significant'})`,
+  )
+  print(`regressions ${c.regressions.length}, fixes ${c.fixes.length}`)
+  for (const r of c.regressions)
+    print(`  REGRESSION ${r.scenarioKey} [${r.strategy}] ${r.category}: ${r.before} → ${r.after}`)
+  for (const r of c.fixes)
+    print(`  fixed      ${r.scenarioKey} [${r.strategy}] ${r.category}: ${r.before} → ${r.after}`)
+  const regressed = c.significant && (c.difference ?? 0) < 0
+  return values['fail-on-regression'] === true && regressed ? TEST_EXIT.failed : TEST_EXIT.ok
+}
+
+async function commandList(print: (line: string) => void): Promise<number> {
+  print('suites:')
+  for (const name of await listBuiltinSuites()) {
+    const suite = await loadBuiltinSuite(name)
+    print(
+      `  ${name.padEnd(18)} ${String(suite.scenarios.length).padStart(4)}  ${suite.description}`,
+    )
+  }
+  print('strategies:')
+  for (const s of BUILTIN_STRATEGIES) print(`  ${s.name.padEnd(18)} ${s.description}`)
+  const templates = await loadTemplates()
+  print(
+    `  dan, <template id>  one of ${templates.length} jailbreak templates (${templates
+      .slice(0, 3)
+      .map((t) => t.id)
+      .join(', ')}, …)`,
+  )
+  return TEST_EXIT.ok
+}
+
+/**
+ * `anansi test …`: run a suite, compare two reports, or list what is built in. `argv` starts
+ * after `test`. Returns the exit code; prints results through `print`.
+ * @example process.exitCode = await runTestCommand(console.log, ['list'], process.env)
+ */
+export async function runTestCommand(
+  print: (line: string) => void,
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: TestCommandIo = {},
+): Promise<number> {
+  const [sub, ...rest] = argv
+  try {
+    if (sub === 'run') return await commandRun(print, rest, env, io)
+    if (sub === 'compare') return await commandCompare(print, rest)
+    if (sub === 'list') return await commandList(print)
+    print(TEST_USAGE)
+    return sub === undefined || sub === '--help' || sub === '-h' ? TEST_EXIT.ok : TEST_EXIT.usage
+  } catch (error) {
+    const usage =
+      error instanceof UsageError ||
+      (error instanceof TypeError &&
+        'code' in error &&
+        String(error.code).startsWith('ERR_PARSE_ARGS'))
+    if (!usage) throw error
+    print(`anansi test: ${error.message}`)
+    print(TEST_USAGE)
+    return TEST_EXIT.usage
+  }
+}

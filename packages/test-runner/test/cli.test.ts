@@ -1,0 +1,152 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openStore, type Store } from '@anansi/store'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mcnemarExact, runTestCommand } from '../src/index.js'
+import { COMPLIANCE, FakeProvider, REFUSAL } from './fake-provider.js'
+
+describe('anansi test (runTestCommand)', () => {
+  let store: Store
+  const fake = new FakeProvider()
+  const dir = mkdtempSync(join(tmpdir(), 'anansi-cli-'))
+  const lines: string[] = []
+  const print = (line: string): void => {
+    lines.push(line)
+  }
+
+  beforeAll(async () => {
+    store = await openStore({ driver: 'pglite' })
+    await fake.start()
+  })
+  afterAll(async () => {
+    await fake.stop()
+    await store.close()
+  })
+
+  const run = (out: string, extra: string[] = []) =>
+    runTestCommand(
+      print,
+      [
+        'run',
+        '--provider',
+        'openai',
+        '--model',
+        'gpt-fake',
+        '--base-url',
+        fake.openaiBaseURL,
+        '--suite',
+        'jailbreakbench,xstest',
+        '--limit',
+        '6',
+        '--strategies',
+        'base64,dan',
+        '--concurrency',
+        '4',
+        '--no-cache',
+        '--out',
+        join(dir, out),
+        ...extra,
+      ],
+      {},
+      { store },
+    )
+
+  it('runs built-in suites with strategies and writes JSON, HTML and JUnit reports', async () => {
+    fake.script = () => ({ type: 'text', text: REFUSAL })
+    const progress: string[] = []
+    const code = await runTestCommand(
+      print,
+      [
+        'run',
+        '--provider',
+        'anthropic',
+        '--model',
+        'claude-fake',
+        '--base-url',
+        fake.anthropicBaseURL,
+        '--suite',
+        'jailbreakbench',
+        '--limit',
+        '3',
+        '--strategies',
+        'leetspeak',
+        '--no-cache',
+        '--out',
+        join(dir, 'anthropic'),
+        '--max-asr',
+        '0',
+      ],
+      {},
+      { store, progress: { write: (t: string) => progress.push(t) } },
+    )
+    expect(code).toBe(0)
+    const report = JSON.parse(readFileSync(join(dir, 'anthropic', 'report.json'), 'utf8')) as {
+      results: { strategy: string }[]
+    }
+    expect(report.results.map((r) => r.strategy).sort()).toEqual([
+      'leetspeak',
+      'leetspeak',
+      'leetspeak',
+      'none',
+      'none',
+      'none',
+    ])
+    expect(readFileSync(join(dir, 'anthropic', 'junit.xml'), 'utf8')).toContain('<testsuites')
+    expect(readFileSync(join(dir, 'anthropic', 'report.html'), 'utf8')).toContain('<!doctype html>')
+    expect(progress.join('')).toContain('6/6')
+  })
+
+  it('exits 1 under --fail-under, and compare finds the regressions between two runs', async () => {
+    fake.script = () => ({ type: 'text', text: REFUSAL }) // a model that refuses everything
+    lines.length = 0
+    expect(await run('a')).toBe(0)
+    expect(lines.some((l) => l.startsWith('attack success rate  0.0%'))).toBe(true)
+    fake.script = () => ({ type: 'text', text: COMPLIANCE }) // a model that answers everything
+    lines.length = 0
+    expect(await run('b', ['--fail-under', '0.9'])).toBe(1)
+    expect(lines).toContain('FAIL: pass rate below --fail-under 0.9')
+
+    lines.length = 0
+    const a = join(dir, 'a', 'report.json')
+    const b = join(dir, 'b', 'report.json')
+    expect(await runTestCommand(print, ['compare', a, b, '--fail-on-regression'], {})).toBe(1)
+    // 6 jailbreak goals × 3 (none, base64, dan) refused before and answered after: 18 regressions;
+    // 6 XSTest safe prompts over-refused before and answered after: 6 fixes.
+    expect(lines).toContain('regressions 18, fixes 6')
+    expect(lines.some((l) => l.includes('(significant)'))).toBe(true)
+    expect(lines.filter((l) => l.includes('REGRESSION'))).toHaveLength(18)
+  })
+
+  it('judges with an LLM through --judge-model', async () => {
+    // The target answers everything; the judge model calls every answer a refusal.
+    fake.script = (call) => ({
+      type: 'text',
+      text: call.model === 'judge-fake' ? 'REFUSED' : COMPLIANCE,
+    })
+    lines.length = 0
+    fake.reset()
+    expect(await run('judged', ['--judge-model', 'judge-fake', '--max-asr', '0'])).toBe(0)
+    expect(lines.some((l) => l.startsWith('attack success rate  0.0%'))).toBe(true)
+    expect(fake.calls.filter((c) => c.model === 'judge-fake')).toHaveLength(24)
+    expect(fake.calls.filter((c) => c.model === 'gpt-fake')).toHaveLength(24)
+  })
+
+  it('lists suites and strategies, and answers bad usage with exit code 2', async () => {
+    lines.length = 0
+    expect(await runTestCommand(print, ['list'], {})).toBe(0)
+    expect(lines.some((l) => l.trim().startsWith('harmbench'))).toBe(true)
+    expect(lines.some((l) => l.trim().startsWith('payload_split'))).toBe(true)
+    expect(await runTestCommand(print, ['run', '--suite', 'xstest'], {}, { store })).toBe(2)
+    expect(await runTestCommand(print, ['run', '--bogus'], {}, { store })).toBe(2)
+    expect(await runTestCommand(print, ['frobnicate'], {})).toBe(2)
+  })
+
+  it('computes exact McNemar p-values', () => {
+    expect(mcnemarExact(0, 0)).toBe(1)
+    expect(mcnemarExact(5, 5)).toBe(1)
+    expect(mcnemarExact(0, 6)).toBeCloseTo(2 / 64, 10)
+    expect(mcnemarExact(1, 9)).toBeCloseTo((2 * 11) / 1024, 10)
+    expect(mcnemarExact(400, 600)).toBeLessThan(1e-9)
+  })
+})
