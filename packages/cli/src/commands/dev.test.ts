@@ -62,6 +62,13 @@ describe('anansi dev', () => {
     expect(verdict.status).toBe(200)
     const body = (await verdict.json()) as { safe: boolean; decidedBy: string }
     expect(body).toMatchObject({ safe: false, decidedBy: 'remote' })
+    // A second dev on the same data directory is refused while the first runs (PGlite has no lock).
+    const refused: unknown = await runDev(() => undefined, {
+      ANANSI_DATA_DIR: dataDir,
+      ANANSI_PORT: '0',
+    }).catch((error: unknown) => error)
+    expect(refused).toBeInstanceOf(Error)
+    expect((refused as Error).message).toMatch(/already running/)
     first.stop.abort()
     expect(await first.exited).toBe(0)
 

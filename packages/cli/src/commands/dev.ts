@@ -7,6 +7,8 @@ import { openStore } from '@anansi/store'
 import { readEmbeddedConfig } from '../config.js'
 import { ensureDefaultProject } from '../default-project.js'
 import { startPlatform } from '../platform/platform.js'
+import { embeddedDatabaseHolder } from './embedded-database-holder.js'
+import { CommandError } from './exit-codes.js'
 import { untilStopped } from '../platform/until-stopped.js'
 
 /** Output sink, so tests can capture what a user would read. */
@@ -24,6 +26,15 @@ export async function runDev(
   stop: AbortSignal = untilStopped(),
 ): Promise<number> {
   const config = readEmbeddedConfig(env)
+  // PGlite takes no lock of its own: a second process on the same directory would corrupt it.
+  for (const dir of [config.databaseDir, config.logDir]) {
+    const holder = embeddedDatabaseHolder(dir)
+    if (holder !== undefined)
+      throw new CommandError(
+        'database_in_use',
+        `${dir} is open${holder.pid === undefined ? '' : ` in process ${holder.pid}`}: is anansi dev already running? Stop it first.`,
+      )
+  }
   mkdirSync(config.databaseDir, { recursive: true })
   mkdirSync(config.logDir, { recursive: true })
   const store = await openStore({ driver: 'pglite', dataDir: config.databaseDir })
