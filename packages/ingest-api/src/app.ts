@@ -21,7 +21,9 @@ import { keyRoutes } from './routes/keys.js'
 import { otlpRoutes } from './routes/otlp.js'
 import { projectRoutes } from './routes/project.js'
 import { streamRoutes } from './routes/stream.js'
+import { testRoutes } from './routes/tests.js'
 import { webhookRoutes } from './routes/webhooks.js'
+import type { TestRunService } from './tests/test-run-service.js'
 import { VerdictHub } from './verdicts/verdict-hub.js'
 import { Registry } from 'prom-client'
 
@@ -39,9 +41,15 @@ export interface IngestOptions {
   report?: ErrorReporter
   /**
    * Accept webhook URLs whose host is a literal private, loopback or link-local address (local
-   * development, tests); off by default. Give the webhook dispatcher the same switch.
+   * development, tests); off by default. Give the webhook dispatcher the same switch. It also
+   * lets a safety test run target such a base URL (a local model).
    */
   allowPrivateWebhookTargets?: boolean
+  /**
+   * Runs safety test suites for `/api/v1/tests/*` (the CLI passes `@anansi/test-runner`'s);
+   * without it starting and cancelling a run answer 503, reading stored runs still works.
+   */
+  testRuns?: TestRunService
   /**
    * More Prometheus registries served on this API's /metrics, e.g. the stream processor's when it
    * runs in the same process (`anansi dev`); metric names must not collide.
@@ -140,6 +148,13 @@ export function createIngestApi(options: IngestOptions): IngestApi {
     }),
   )
   app.route('/', streamRoutes(live, hub))
+  app.route(
+    '/',
+    testRoutes(options.store, {
+      service: options.testRuns,
+      allowPrivateTargets: options.allowPrivateWebhookTargets ?? false,
+    }),
+  )
   for (const [name, schema] of Object.entries(openApiComponents()))
     app.openAPIRegistry.registerComponent('schemas', name, schema as object)
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

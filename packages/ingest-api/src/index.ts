@@ -6,3 +6,9 @@ export { TokenBuckets, type RateLimitOptions } from './http/rate-limit.js'
 export { VerdictHub } from './verdicts/verdict-hub.js'
 export { startVerdictFeed, type FeedErrorReporter } from './verdicts/verdict-feed.js'
 export { attachVerdictSocket, type VerdictSocketOptions } from './verdicts/verdict-socket-server.js'
+export { attachTestRunSocket, type TestRunSocketOptions } from './tests/test-run-socket-server.js'
+export type {
+  TestRunRejection,
+  TestRunService,
+  TestRunStartResult,
+} from './tests/test-run-service.js'

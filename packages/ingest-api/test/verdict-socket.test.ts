@@ -43,9 +43,10 @@ const verdictFor = (eventId: string, decidedAt = new Date().toISOString()): Verd
 async function connect(
   key: string | undefined,
   query = '',
+  base = url,
 ): Promise<{ ws: WebSocket; received: Verdict[] }> {
   const ws = new WebSocket(
-    url + query,
+    base + query,
     key === undefined ? {} : { headers: { authorization: `Bearer ${key}` } },
   )
   const received: Verdict[] = []
@@ -106,17 +107,28 @@ describe('GET /v1/verdicts (WebSocket)', () => {
   })
 
   it('cuts off a client that stops reading instead of buffering without bound', async () => {
-    const slow = await connect(h.keys.a.ingest)
-    const closed = new Promise<number>((resolve) =>
-      slow.ws.once('close', (code: number) => resolve(code)),
-    )
-    // Stop reading from the TCP socket: the server's send buffer fills up.
-    ;(slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause()
-    const big = verdictFor(uuidv7())
-    const padded = { ...big, evaluations: [], policy: 'x'.repeat(100) }
-    for (let i = 0; i < 20_000; i += 1)
-      api.hub.publish(h.keys.a.projectId, { ...padded, eventId: uuidv7() })
-    ;(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume()
-    expect(await closed).toBe(1013)
+    // Its own server with a slow heartbeat: a paused client cannot answer pings, and under load
+    // the 200 ms heartbeat of the shared server would drop it (1006) before backpressure does.
+    const own = serve({ fetch: api.app.fetch, port: 0, hostname: '127.0.0.1' }) as Server
+    await new Promise<void>((resolve) => own.once('listening', () => resolve()))
+    const detachOwn = attachVerdictSocket(own, h.store, api.hub, { heartbeatMs: 60_000 })
+    try {
+      const base = `ws://127.0.0.1:${(own.address() as AddressInfo).port}/v1/verdicts`
+      const slow = await connect(h.keys.a.ingest, '', base)
+      const closed = new Promise<number>((resolve) =>
+        slow.ws.once('close', (code: number) => resolve(code)),
+      )
+      // Stop reading from the TCP socket: the server's send buffer fills up.
+      ;(slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause()
+      const big = verdictFor(uuidv7())
+      const padded = { ...big, evaluations: [], policy: 'x'.repeat(100) }
+      for (let i = 0; i < 20_000; i += 1)
+        api.hub.publish(h.keys.a.projectId, { ...padded, eventId: uuidv7() })
+      ;(slow.ws as unknown as { _socket: { resume(): void } })._socket.resume()
+      expect(await closed).toBe(1013)
+    } finally {
+      await detachOwn()
+      await new Promise((resolve) => own.close(resolve))
+    }
   })
 })

@@ -13,6 +13,13 @@ import { errorBodySchema } from './error-body.js'
 import { evaluationResultSchema } from './evaluation.js'
 import { eventSchema } from './event.js'
 import { projectInfoSchema } from './project.js'
+import {
+  testResultPageSchema,
+  testResultSchema,
+  testRunRequestSchema,
+  testRunSchema,
+  testRunSocketMessageSchema,
+} from './test-run.js'
 import { verdictSchema } from './verdict.js'
 import { webhookPayloadSchema } from './webhook.js'
 import {
@@ -51,6 +58,11 @@ export const WIRE_SCHEMAS = {
   evaluateRequest: evaluateRequestSchema,
   evaluateResponse: evaluateResponseSchema,
   storedEvent: storedEventSchema,
+  testRunRequest: testRunRequestSchema,
+  testRun: testRunSchema,
+  testResult: testResultSchema,
+  testResultPage: testResultPageSchema,
+  testRunSocketMessage: testRunSocketMessageSchema,
 } as const satisfies Record<string, z.ZodType>
 
 /** The name of a wire contract. */

@@ -112,3 +112,13 @@ export {
   type ScenarioChange,
 } from './compare.js'
 export { TEST_EXIT, TEST_USAGE, runTestCommand, type TestCommandIo } from './cli/test-command.js'
+export {
+  createTestRunService,
+  toProgressMessage,
+  type TestRunRejection,
+  type TestRunServiceHandle,
+  type TestRunServiceOptions,
+  type TestRunStartResult,
+} from './service/test-run-service.js'
+export type { ProviderDefaults } from './service/run-plan.js'
+export { judgeFromSuite } from './service/suite-judge.js'

@@ -81,8 +81,8 @@ export async function runDev(
       timestamp: new Date().toISOString(),
       model: { provider: 'openai', name: 'gpt-4o' },
       category: 'chatbot',
-      input: { type: 'text', text: 'Say something nice.' },
-      output: { type: 'text', text: 'You are doing great today!' },
+      input: { type: 'text', text: 'What is the capital of France?' },
+      output: { type: 'text', text: 'Paris is the capital of France.' },
       status: 'ok',
     }
     const auth = '-H "authorization: Bearer $ANANSI_API_KEY"'

@@ -4,6 +4,7 @@ import type { Bus, Consumer } from '@anansi/bus'
 import type { EvaluatorSuite } from '@anansi/evaluator'
 import { serve } from '@hono/node-server'
 import {
+  attachTestRunSocket,
   attachVerdictSocket,
   createIngestApi,
   startVerdictFeed,
@@ -11,6 +12,7 @@ import {
 } from '@anansi/ingest-api'
 import type { Store } from '@anansi/store'
 import { ensureTopics, startStreamProcessor, type StreamProcessor } from '@anansi/stream-processor'
+import { createTestRunService } from '@anansi/test-runner'
 import { uuidv7 } from '@anansi/protocol'
 import { serveProcessorHttp } from './processor-http.js'
 
@@ -92,10 +94,15 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       }
     }
     if (roles.ingest !== undefined) {
+      // Safety test runs execute in the ingest process, judged by its evaluators; closing
+      // cancels the runs in flight (stored as cancelled).
+      const testRuns = createTestRunService({ evaluators: suite, report })
+      closers.push(() => testRuns.close())
       const api = createIngestApi({
         store,
         bus,
         suite,
+        testRuns,
         report,
         allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? false,
         extraMetrics: running.processor === undefined ? [] : [running.processor.metrics.registry],
@@ -128,6 +135,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
       )
       const detach = attachVerdictSocket(server, store, api.hub)
       closers.push(() => detach())
+      const detachTests = attachTestRunSocket(server, store, testRuns, { report })
+      closers.push(() => detachTests())
       const address = server.address() as AddressInfo
       running.url = `http://${roles.ingest.host}:${address.port}`
       running.api = api

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { Store, VerifiedApiKey } from '@anansi/store'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { addUpgradeRoute } from '../http/upgrade-routes.js'
 import type { VerdictHub } from './verdict-hub.js'
 
 /** Limits of the verdict WebSocket. */
@@ -48,12 +49,7 @@ export function attachVerdictSocket(
   const maxBuffered = options.maxBufferedBytes ?? 2 ** 20
   const alive = new WeakMap<WebSocket, boolean>()
 
-  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(request.url ?? '/', 'http://localhost')
-    if (url.pathname !== PATH) {
-      socket.destroy()
-      return
-    }
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void => {
     authorize(store, request).then(
       (key) => {
         if (!key)
@@ -101,11 +97,11 @@ export function attachVerdictSocket(
     }
   }, options.heartbeatMs ?? 15_000)
   heartbeat.unref()
-  server.on('upgrade', onUpgrade)
+  const removeRoute = addUpgradeRoute(server, (pathname) => pathname === PATH, onUpgrade)
 
   return async () => {
     clearInterval(heartbeat)
-    server.off('upgrade', onUpgrade)
+    removeRoute()
     for (const ws of wss.clients) ws.close(1001, 'server shutting down')
     await new Promise<void>((resolve) => wss.close(() => resolve()))
   }

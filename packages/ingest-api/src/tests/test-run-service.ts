@@ -1,0 +1,45 @@
+import type { Issue, TestRunEvent, TestRunRequest } from '@anansi/protocol'
+import type { ProjectStore, TestRun } from '@anansi/store'
+
+/** Why a run was not started: a request the runner cannot serve (400), or no capacity now (503). */
+export type TestRunRejection =
+  | {
+      ok: false
+      reason: 'invalid_request'
+      message: string
+      /** Paths relative to the request body (`['strategies', 1]`). */
+      issues: Issue[]
+    }
+  | { ok: false; reason: 'busy'; message: string; retryAfterSeconds?: number }
+
+/** What starting a run answers: the stored run (`queued`), or why it was refused. */
+export type TestRunStartResult = { ok: true; run: TestRun } | TestRunRejection
+
+/**
+ * Runs safety test suites for the API. The API owns no runner (DESIGN.md: ingest-api may not
+ * import the test runner); the composition root passes one in (`@anansi/test-runner`'s
+ * `createTestRunService`). A run executes in the process that started it; its status and results
+ * are in the store, readable from any replica.
+ */
+export interface TestRunService {
+  /**
+   * Creates the run in the project's store and starts it in the background. The request's
+   * `apiKey` stays in memory for the run: it must never be stored, logged or returned.
+   */
+  start(project: ProjectStore, request: TestRunRequest): Promise<TestRunStartResult>
+  /**
+   * Cancels a run executing in this process and resolves once its `cancelled` state is stored;
+   * false when no such run executes here (unknown, ended, or on another replica).
+   */
+  cancel(projectId: string, runId: string): Promise<boolean>
+  /**
+   * Follows a run executing in this process: progress after each result, then `ended` once its
+   * final state is stored. Undefined when the run does not execute here.
+   * @returns the unsubscribe function
+   */
+  subscribe(
+    projectId: string,
+    runId: string,
+    listener: (event: TestRunEvent) => void,
+  ): (() => void) | undefined
+}
