@@ -38,7 +38,7 @@ const listQuery = z.object({
 })
 const resultsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
-  cursor: z.string().min(1).max(4096).optional().describe('`nextCursor` of the previous page'),
+  cursor: z.string().min(1).max(1024).optional().describe('`nextCursor` of the previous page'),
 })
 const oneRun = jsonContent(componentRef('testRun'))
 const notFound = errorResponse('No such test run in this project')
