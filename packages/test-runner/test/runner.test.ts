@@ -240,14 +240,17 @@ describe('runner against the fake provider', () => {
 
     const resumed = await runSuite({ ...base, provider: openai() })
     expect(resumed.run).toMatchObject({ id: runId, status: 'completed', total: 55, completed: 55 })
-    expect(resumed.stats.skipped).toBe(first.results.length)
+    // Calls in flight at the crash may still have been stored after the first run returned.
+    expect(resumed.stats.skipped).toBeGreaterThanOrEqual(first.results.length)
+    expect(resumed.stats.skipped).toBeLessThanOrEqual(first.results.length + 4)
     expect(resumed.results).toHaveLength(55)
     const counts = fake.countsByPrompt()
     for (const prompt of promptsBefore) expect(counts.get(prompt), prompt).toBe(1)
     for (const n of counts.values()) expect(n).toBeLessThanOrEqual(2)
     // Only calls that were in flight at the crash (at most the concurrency) were asked twice.
     expect(fake.calls.length).toBeLessThanOrEqual(55 + 4)
-    expect(fake.calls.length - callsBefore).toBe(55 - answeredBefore.size)
+    expect(fake.calls.length - callsBefore).toBeLessThanOrEqual(55 - answeredBefore.size)
+    expect(fake.calls.length - callsBefore).toBeGreaterThanOrEqual(55 - resumed.stats.skipped - 4)
 
     // The same id with another model is refused rather than mixed into the run.
     const other = new OpenAIProvider({ model: 'other', baseURL: fake.openaiBaseURL })
