@@ -39,6 +39,8 @@ export async function readTopic(
   topic: string,
   count: number,
   timeoutMs = 20_000,
+  enough: (messages: readonly ConsumedMessage[]) => boolean = (messages) =>
+    messages.length >= count,
 ): Promise<ConsumedMessage[]> {
   const received: ConsumedMessage[] = []
   const consumer = bus.createConsumer({
@@ -53,7 +55,7 @@ export async function readTopic(
   await consumer.run({
     eachBatch: async (batch) => {
       received.push(...batch.messages)
-      if (received.length >= count) done()
+      if (enough(received)) done()
       await Promise.resolve()
     },
   })
