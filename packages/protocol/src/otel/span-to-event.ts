@@ -117,6 +117,9 @@ function metadataOf(span: SpanLike, convention: GenAiConvention): Record<string,
   }
 }
 
+/** The first instant of year 10000: every earlier one prints as a four-digit-year ISO string. */
+const LAST_ISO_MS = Date.UTC(10000, 0, 1)
+
 function lowerHex(value: string, pattern: RegExp): string | undefined {
   const lower = value.toLowerCase()
   return pattern.test(lower) ? lower : undefined
@@ -154,8 +157,10 @@ export function spanToEvent(span: SpanLike, options: SpanMappingOptions = {}): S
   const spanId = lowerHex(span.spanId, /^(?!0{16})[0-9a-f]{16}$/)
   const sessionId = bounded(firstString(attributes, GEN_AI.conversationId, 'session.id'))
   const userId = bounded(firstString(attributes, 'user.id', 'enduser.id'))
-  // Zero, negative or absurd start times (a broken clock, a hand-written span) read as now.
-  const start = span.startTimeMs > 0 && span.startTimeMs < 8.64e15 ? span.startTimeMs : Date.now()
+  // Zero, negative or absurd start times (a broken clock, a hand-written span) read as now;
+  // past year 9999 an ISO timestamp needs a six-digit year the event schema rightly refuses.
+  const start =
+    span.startTimeMs > 0 && span.startTimeMs < LAST_ISO_MS ? span.startTimeMs : Date.now()
   const event: LlmEvent = {
     id: spanEventId(span.traceId, span.spanId, start),
     timestamp: new Date(start).toISOString(),

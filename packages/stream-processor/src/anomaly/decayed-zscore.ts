@@ -36,7 +36,9 @@ export class DecayedZScore {
   }
 
   /** Scores `value` against the current baseline, then updates the baseline with it. */
-  observe(value: number): Scored {
+  observe(observed: number): Scored {
+    // -0 reads back from the JSON checkpoint as 0; normalise so restored and live detectors agree.
+    const value = observed + 0
     const { mean, variance, samples } = this.state
     const spread = Math.max(Math.sqrt(variance), this.floor)
     const scored = {

@@ -71,6 +71,8 @@ describe('RobustZScore', () => {
           }
         },
       ),
+      // -0 reads back from JSON as 0: found by CI.
+      { examples: [[[-0, 0], 195033525]] },
     )
   })
 })

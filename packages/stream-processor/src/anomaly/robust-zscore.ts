@@ -74,7 +74,10 @@ export class RobustZScore {
   }
 
   /** Scores `value` against the window's median and scaled MAD, then slides the window. */
-  observe(value: number): Scored {
+  observe(observed: number): Scored {
+    // -0 would not survive the JSON checkpoint (it reads back as 0), so a restored detector
+    // would report a different baseline sign than one that never stopped.
+    const value = observed + 0
     const scored = this.score(value)
     this.window.push(value)
     this.sorted.splice(lowerBound(this.sorted, value), 0, value)
