@@ -62,6 +62,8 @@ export class BatchExporter<T> {
   private backoffUntil = 0
   private failures = 0
   private closed = false
+  /** An urgent item is queued: the next batch goes as soon as the one in flight settles. */
+  private urgentQueued = false
   private closing: Promise<boolean> | undefined
   private readonly counters = { sent: 0, rejected: 0, batches: 0, retries: 0 }
 
@@ -81,6 +83,7 @@ export class BatchExporter<T> {
       return
     }
     this.queue.push({ item, bytes })
+    if (urgent) this.urgentQueued = true
     const full =
       this.queue.length >= this.settings.batch.maxEvents ||
       this.queue.bytes >= this.settings.batch.maxBytes
@@ -167,7 +170,8 @@ export class BatchExporter<T> {
     const full =
       this.queue.length >= this.settings.batch.maxEvents ||
       this.queue.bytes >= this.settings.batch.maxBytes
-    this.schedule(full ? 0 : this.settings.batch.intervalMs)
+    // A gated call queued behind the request in flight must not also wait out the interval.
+    this.schedule(full || this.urgentQueued ? 0 : this.settings.batch.intervalMs)
   }
 
   /** Takes entries from the front until a bound is reached; serializes each on the way. */
@@ -196,6 +200,8 @@ export class BatchExporter<T> {
   private async exportOnce(): Promise<void> {
     await this.hooks.ready()
     const batch = this.takeBatch()
+    // Queue order is send order, so once the queue is empty every urgent item is in a batch.
+    if (this.queue.length === 0) this.urgentQueued = false
     if (batch.length === 0) return
     const now = Date.now()
     for (const entry of batch) entry.firstTriedAt ??= now
