@@ -46,7 +46,7 @@ function print(line: string): void {
 
 async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv
-  const admin = first === undefined ? undefined : COMMANDS[first]
+  const admin = first !== undefined && Object.hasOwn(COMMANDS, first) ? COMMANDS[first] : undefined
   if (admin !== undefined) return admin(rest)
   const { positionals, values } = parsingArgs(() =>
     parseArgs({

@@ -3,17 +3,18 @@ import { MAX_ID_CHARS, MAX_MESSAGES } from '../limits.js'
 
 type Role = Message['role']
 
-const ROLES: Readonly<Record<string, Role>> = {
-  system: 'system',
-  developer: 'developer',
-  user: 'user',
-  human: 'user',
-  assistant: 'assistant',
-  model: 'assistant',
-  ai: 'assistant',
-  tool: 'tool',
-  function: 'tool',
-}
+// A Map, not an object literal: a role named `__proto__` or `constructor` must not find anything.
+const ROLES: ReadonlyMap<string, Role> = new Map([
+  ['system', 'system'],
+  ['developer', 'developer'],
+  ['user', 'user'],
+  ['human', 'user'],
+  ['assistant', 'assistant'],
+  ['model', 'assistant'],
+  ['ai', 'assistant'],
+  ['tool', 'tool'],
+  ['function', 'tool'],
+])
 
 /** Longest text kept from one message part before the whole event is fitted to its size limit. */
 export const MAX_PART_CHARS = 64 * 1024
@@ -24,7 +25,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A message role from any convention's vocabulary; unknown roles read as `user`. */
 export function toRole(value: unknown): Role {
-  return (typeof value === 'string' && ROLES[value.toLowerCase()]) || 'user'
+  return (typeof value === 'string' && ROLES.get(value.toLowerCase())) || 'user'
 }
 
 /** Text bounded to `max` characters. */

@@ -252,6 +252,24 @@ describe('spanToEvent', () => {
     expect(event.input.type).toBe('messages')
   })
 
+  it('reads roles and operations named like Object.prototype members as unknown', () => {
+    for (const name of ['__proto__', 'constructor', 'toString']) {
+      const event = eventOf(
+        spanToEvent(
+          span({
+            'gen_ai.operation.name': name,
+            'gen_ai.request.model': 'gpt-4o',
+            'gen_ai.input.messages': JSON.stringify([
+              { role: name, parts: [{ type: 'text', content: 'hi' }] },
+            ]),
+          }),
+        ),
+      )
+      expect(event.operation).toBe('other')
+      expect(event.input).toMatchObject({ type: 'messages', messages: [{ role: 'user' }] })
+    }
+  })
+
   it('turns any attributes into either an ignored span or a valid event (property)', () => {
     const keys = fc.constantFrom(
       'gen_ai.operation.name',
@@ -277,7 +295,11 @@ describe('spanToEvent', () => {
       'error.type',
     )
     const message = fc.record({
-      role: fc.oneof(fc.constantFrom('user', 'assistant', 'tool', 'system'), fc.string()),
+      role: fc.oneof(
+        fc.constantFrom('user', 'assistant', 'tool', 'system'),
+        fc.constantFrom('__proto__', 'constructor', 'toString'),
+        fc.string(),
+      ),
       parts: fc.array(
         fc.oneof(
           fc.record({ type: fc.constant('text'), content: fc.string() }),
@@ -303,7 +325,7 @@ describe('spanToEvent', () => {
     })
     const value = fc.oneof(
       fc.string(),
-      fc.constantFrom('LLM', 'chat', 'execute_tool', 'OpenAI'),
+      fc.constantFrom('LLM', 'chat', 'execute_tool', 'OpenAI', '__proto__', 'constructor'),
       fc.integer(),
       fc.double(),
       fc.boolean(),

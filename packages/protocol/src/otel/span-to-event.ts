@@ -25,17 +25,18 @@ export type SpanMapping =
   | { kind: 'event'; event: LlmEvent; convention: GenAiConvention }
   | { kind: 'ignored'; reason: 'not_genai' | 'anansi_sdk' }
 
-const OPERATIONS: Readonly<Record<string, NonNullable<LlmEvent['operation']>>> = {
-  chat: 'chat',
-  generate_content: 'chat',
-  text_completion: 'completion',
-  completion: 'completion',
-  embeddings: 'embeddings',
-  embedding: 'embeddings',
-  execute_tool: 'tool',
-  invoke_agent: 'agent',
-  create_agent: 'agent',
-}
+// A Map, not an object literal: an operation named `__proto__` must not find Object.prototype.
+const OPERATIONS: ReadonlyMap<string, NonNullable<LlmEvent['operation']>> = new Map([
+  ['chat', 'chat'],
+  ['generate_content', 'chat'],
+  ['text_completion', 'completion'],
+  ['completion', 'completion'],
+  ['embeddings', 'embeddings'],
+  ['embedding', 'embeddings'],
+  ['execute_tool', 'tool'],
+  ['invoke_agent', 'agent'],
+  ['create_agent', 'agent'],
+])
 
 /** A lowercase slug (`[a-z0-9][a-z0-9_.-]{0,63}`) from free text, or the fallback. */
 export function toSlug(value: string | undefined, fallback: string): string {
@@ -57,7 +58,7 @@ function operationOf(
 ): LlmEvent['operation'] {
   const name = firstString(attributes, GEN_AI.operationName, 'llm.request.type')
   if (name === undefined) return hasMessages ? 'chat' : 'completion'
-  return OPERATIONS[name.toLowerCase()] ?? 'other'
+  return OPERATIONS.get(name.toLowerCase()) ?? 'other'
 }
 
 function usageOf(attributes: Readonly<Record<string, unknown>>): TokenUsage | undefined {

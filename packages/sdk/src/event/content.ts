@@ -5,17 +5,18 @@ import { toJsonText } from './json-value.js'
 
 type Role = Message['role']
 
-const ROLES: Readonly<Record<string, Role>> = {
-  system: 'system',
-  developer: 'developer',
-  user: 'user',
-  human: 'user',
-  assistant: 'assistant',
-  model: 'assistant',
-  ai: 'assistant',
-  tool: 'tool',
-  function: 'tool',
-}
+// A Map, not an object literal: a role named `__proto__` or `constructor` must not find anything.
+const ROLES: ReadonlyMap<string, Role> = new Map([
+  ['system', 'system'],
+  ['developer', 'developer'],
+  ['user', 'user'],
+  ['human', 'user'],
+  ['assistant', 'assistant'],
+  ['model', 'assistant'],
+  ['ai', 'assistant'],
+  ['tool', 'tool'],
+  ['function', 'tool'],
+])
 
 /** Whether a value looks like a chat message of any provider (an object with a string `role`). */
 function isMessageLike(value: unknown): value is Record<string, unknown> & { role: string } {
@@ -37,7 +38,7 @@ export function toMessage(value: Record<string, unknown> & { role: string }): Me
   const toolCalls = toToolCalls(value.toolCalls ?? value.tool_calls)
   const toolCallId = shortId(value.toolCallId ?? value.tool_call_id)
   return {
-    role: ROLES[value.role.toLowerCase()] ?? 'user',
+    role: ROLES.get(value.role.toLowerCase()) ?? 'user',
     content,
     ...(name === undefined ? {} : { name }),
     ...(toolCalls === undefined ? {} : { toolCalls }),
