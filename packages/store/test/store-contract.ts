@@ -277,6 +277,23 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         expect(error).toBeInstanceOf(StoreError)
       })
 
+      it('deleting a project removes its verdicts and evaluations through their event key', async () => {
+        const project = await newProject(store)
+        const event = makeEvent()
+        await project.insertEvents([event])
+        await project.recordVerdict(makeVerdict(event.id, [makeEvaluation()]))
+        const count = async (table: 'verdicts' | 'evaluations') => {
+          const [row] = await queryRows<{ n: number }>(
+            store.db,
+            sql`select count(*)::int as n from ${sql.identifier(table)} where project_id = ${project.projectId}`,
+          )
+          return row?.n
+        }
+        expect([await count('verdicts'), await count('evaluations')]).toEqual([1, 1])
+        await queryRows(store.db, sql`delete from projects where id = ${project.projectId}`)
+        expect([await count('verdicts'), await count('evaluations')]).toEqual([0, 0])
+      })
+
       it('keeps concurrent re-deliveries of one verdict to a single row', async () => {
         const project = await newProject(store)
         const event = makeEvent()
