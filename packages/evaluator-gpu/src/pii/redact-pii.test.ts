@@ -75,6 +75,8 @@ describe('redactPii', () => {
         const values = new Set(spans.map((s) => text.slice(s.start, s.end)))
         for (const part of parts) if (/\d/.test(part)) expect(values.has(part)).toBe(true)
       }),
+      // An international number after a word that usually announces a reference: found by a run.
+      { examples: [[['ref', '+1 000 000 0000', 'a']]] },
     )
   })
 

@@ -62,10 +62,14 @@ const scoreCandidate = (text: string, start: number, raw: string): number => {
   // Cheap digit-count gate first: context checks cost a small regex scan each.
   const digitCount = main.replace(/\D/g, '').length
   if (digitCount < 7 || digitCount > 17) return 0
+  const shape = shapeOf(main)
+  // A leading `+` is a dialling prefix no reference, order or account number carries, so it
+  // outweighs the words before it ("ref, +1 000 000 0000": found by the redaction property test).
+  const international = isInternational(main, shape)
+  if (international && main.startsWith('+')) return 0.9
   if (contextBefore(text, start, NOT_PHONE_BEFORE, 24)) return 0
   const end = start + raw.length
-  const shape = shapeOf(main)
-  if (isInternational(main, shape)) return 0.9
+  if (international) return 0.9
   if (DATE_LIKE.test(main)) return 0
   if (NANP.test(main)) return 0.85
   if (isTrunkNational(main, shape)) return 0.75
