@@ -150,6 +150,7 @@ export {
 export { toIssues } from './issues.js'
 export { uuidv7, uuidv7Timestamp } from './uuidv7.js'
 export { GEN_AI } from './genai-semconv.js'
+export { messageRoleOf } from './message-role.js'
 export { SPAN_STATUS_ERROR, type SpanEventLike, type SpanLike } from './otel/span-like.js'
 export { type GenAiConvention } from './otel/span-content.js'
 export { spanEventId } from './otel/span-event-id.js'

@@ -1,20 +1,8 @@
 import type { ContentPart, Message, ToolCall } from '../content.js'
 import { MAX_ID_CHARS, MAX_MESSAGES } from '../limits.js'
+import { messageRoleOf } from '../message-role.js'
 
 type Role = Message['role']
-
-// A Map, not an object literal: a role named `__proto__` or `constructor` must not find anything.
-const ROLES: ReadonlyMap<string, Role> = new Map([
-  ['system', 'system'],
-  ['developer', 'developer'],
-  ['user', 'user'],
-  ['human', 'user'],
-  ['assistant', 'assistant'],
-  ['model', 'assistant'],
-  ['ai', 'assistant'],
-  ['tool', 'tool'],
-  ['function', 'tool'],
-])
 
 /** Longest text kept from one message part before the whole event is fitted to its size limit. */
 export const MAX_PART_CHARS = 64 * 1024
@@ -25,7 +13,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** A message role from any convention's vocabulary; unknown roles read as `user`. */
 export function toRole(value: unknown): Role {
-  return (typeof value === 'string' && ROLES.get(value.toLowerCase())) || 'user'
+  return (typeof value === 'string' && messageRoleOf(value)) || 'user'
 }
 
 /** Text bounded to `max` characters. */

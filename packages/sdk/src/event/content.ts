@@ -1,22 +1,7 @@
-import { MAX_MESSAGES, type Content, type Message } from '@anansi/protocol'
+import { MAX_MESSAGES, messageRoleOf, type Content, type Message } from '@anansi/protocol'
 import { boundedString, shortId } from './bounded-text.js'
 import { isRecord, toContentParts, toToolCalls } from './content-parts.js'
 import { toJsonText } from './json-value.js'
-
-type Role = Message['role']
-
-// A Map, not an object literal: a role named `__proto__` or `constructor` must not find anything.
-const ROLES: ReadonlyMap<string, Role> = new Map([
-  ['system', 'system'],
-  ['developer', 'developer'],
-  ['user', 'user'],
-  ['human', 'user'],
-  ['assistant', 'assistant'],
-  ['model', 'assistant'],
-  ['ai', 'assistant'],
-  ['tool', 'tool'],
-  ['function', 'tool'],
-])
 
 /** Whether a value looks like a chat message of any provider (an object with a string `role`). */
 function isMessageLike(value: unknown): value is Record<string, unknown> & { role: string } {
@@ -38,7 +23,7 @@ export function toMessage(value: Record<string, unknown> & { role: string }): Me
   const toolCalls = toToolCalls(value.toolCalls ?? value.tool_calls)
   const toolCallId = shortId(value.toolCallId ?? value.tool_call_id)
   return {
-    role: ROLES.get(value.role.toLowerCase()) ?? 'user',
+    role: messageRoleOf(value.role) ?? 'user',
     content,
     ...(name === undefined ? {} : { name }),
     ...(toolCalls === undefined ? {} : { toolCalls }),
