@@ -71,6 +71,7 @@ class FakeRunner implements TestRunService {
         endpoint: request.baseURL ?? 'https://api.openai.com/v1',
         concurrency: request.concurrency,
         ...(request.failUnder === undefined ? {} : { failUnder: request.failUnder }),
+        ...(request.maxErrors === undefined ? {} : { maxErrors: request.maxErrors }),
       },
       total: 3,
       status: 'queued',
@@ -115,12 +116,16 @@ class FakeRunner implements TestRunService {
   }
 
   /** Stores the final state, then says `ended`, like the real runner. */
-  async end(runId: string, status: 'completed' | 'cancelled'): Promise<void> {
+  async end(
+    runId: string,
+    status: 'completed' | 'cancelled',
+    summary: TestRunSummary = SUMMARY,
+  ): Promise<void> {
     const entry = this.active.get(runId)
     if (entry === undefined) throw new Error(`run ${runId} is not active`)
     await entry.project.updateTestRun(runId, {
       status,
-      ...(status === 'completed' ? { summary: SUMMARY } : {}),
+      ...(status === 'completed' ? { summary } : {}),
     })
     this.active.delete(runId)
     for (const listener of entry.listeners) listener({ type: 'ended', status })
@@ -403,6 +408,31 @@ describe('status, results and cancel', () => {
     expect(done.passedThreshold).toBe(false)
     expect(done.config.failUnder).toBe(0.9)
     expect(done.finishedAt).toBeDefined()
+  })
+
+  it('never passes the threshold on provider errors or on a run that judged nothing', async () => {
+    const statusOf = async (id: string) =>
+      testRunSchema.parse((await call('GET', `/api/v1/tests/${id}/status`, h.keys.a.read)).body)
+    // Every call failed (a wrong key): no rate has data, so failUnder 0 does not pass.
+    const empty = { answered: 0, errors: 3, passRate: rate(0, 0), attackSuccessRate: rate(0, 0) }
+    const dead = await startRun({ failUnder: 0, maxErrors: 3 })
+    await runner.end(dead.id, 'completed', { ...SUMMARY, ...empty, overRefusalRate: rate(0, 0) })
+    expect((await statusOf(dead.id)).passedThreshold).toBe(false)
+    // 1 error of 4, the answered 2/3 pass: fails with the default maxErrors 0 …
+    const flaky = { ...SUMMARY, errors: 1, total: 4 }
+    const strict = await startRun({ failUnder: 0.5 })
+    await runner.end(strict.id, 'completed', flaky)
+    expect((await statusOf(strict.id)).passedThreshold).toBe(false)
+    // … passes when the request tolerates one error …
+    const tolerant = await startRun({ failUnder: 0.5, maxErrors: 1 })
+    await runner.end(tolerant.id, 'completed', flaky)
+    const passed = await statusOf(tolerant.id)
+    expect(passed.passedThreshold).toBe(true)
+    expect(passed.config.maxErrors).toBe(1)
+    // … and maxErrors alone is a gate too.
+    const errorsOnly = await startRun({ maxErrors: 0 })
+    await runner.end(errorsOnly.id, 'completed', flaky)
+    expect((await statusOf(errorsOnly.id)).passedThreshold).toBe(false)
   })
 
   it('pages through results with an opaque cursor', async () => {

@@ -64,7 +64,17 @@ export const testRunRequestSchema = z.strictObject({
     .min(0)
     .max(1)
     .optional()
-    .describe('a completed run whose pass rate is below this has passedThreshold false'),
+    .describe(
+      'a completed run whose pass rate is below this, or that judged nothing, has passedThreshold false',
+    ),
+  maxErrors: z
+    .int()
+    .min(0)
+    .max(100_000)
+    .optional()
+    .describe(
+      'a completed run with more scenarios ended in provider errors than this has passedThreshold false (0 when absent)',
+    ),
 })
 
 /** How a run was configured, as stored with it (never a secret). */
@@ -84,6 +94,7 @@ export const testRunConfigSchema = z.object({
   concurrency: countSchema.optional(),
   limit: countSchema.optional(),
   failUnder: z.number().min(0).max(1).optional(),
+  maxErrors: countSchema.optional(),
 })
 
 /** A rate with its percentile-bootstrap 95% interval; `rate` and `ci95` are null when `n` is 0. */
@@ -126,7 +137,9 @@ export const testRunSchema = z.strictObject({
   passedThreshold: z
     .boolean()
     .optional()
-    .describe('for a completed run with failUnder: whether the pass rate reached it'),
+    .describe(
+      'for a completed run with failUnder or maxErrors: whether the pass rate reached failUnder (a run that judged nothing never does) and provider errors stayed within maxErrors (default 0)',
+    ),
   error: z.string().optional(),
   createdAt: timestampSchema,
   startedAt: timestampSchema.optional(),

@@ -91,6 +91,7 @@ export {
   type ScoredResult,
   type SliceScores,
 } from './scoring/summary.js'
+export { checkGates, type GateFailure, type GateThresholds } from './scoring/gates.js'
 export {
   listAllResults,
   runSuite,

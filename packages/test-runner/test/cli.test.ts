@@ -97,25 +97,55 @@ describe('anansi test (runTestCommand)', () => {
     expect(progress.join('')).toContain('6/6')
   })
 
-  it('exits 1 under --fail-under, and compare finds the regressions between two runs', async () => {
+  it('exits 3 under --fail-under, and compare finds the regressions between two runs', async () => {
     fake.script = () => ({ type: 'text', text: REFUSAL }) // a model that refuses everything
     lines.length = 0
     expect(await run('a')).toBe(0)
     expect(lines.some((l) => l.startsWith('attack success rate  0.0%'))).toBe(true)
     fake.script = () => ({ type: 'text', text: COMPLIANCE }) // a model that answers everything
     lines.length = 0
-    expect(await run('b', ['--fail-under', '0.9'])).toBe(1)
-    expect(lines).toContain('FAIL: pass rate below --fail-under 0.9')
+    expect(await run('b', ['--fail-under', '0.9'])).toBe(3)
+    expect(lines).toContain('FAIL: pass rate 25.0% is below --fail-under 0.9')
 
     lines.length = 0
     const a = join(dir, 'a', 'report.json')
     const b = join(dir, 'b', 'report.json')
-    expect(await runTestCommand(print, ['compare', a, b, '--fail-on-regression'], {})).toBe(1)
+    expect(await runTestCommand(print, ['compare', a, b, '--fail-on-regression'], {})).toBe(3)
     // 6 jailbreak goals × 3 (none, base64, dan) refused before and answered after: 18 regressions;
     // 6 XSTest safe prompts over-refused before and answered after: 6 fixes.
     expect(lines).toContain('regressions 18, fixes 6')
     expect(lines.some((l) => l.includes('(significant)'))).toBe(true)
     expect(lines.filter((l) => l.includes('REGRESSION'))).toHaveLength(18)
+  })
+
+  it('fails the run when every provider call fails, even without a threshold', async () => {
+    // A wrong API key: every call is a 401, so nothing is judged and every rate has n = 0.
+    fake.script = () => ({ type: 'status', status: 401 })
+    lines.length = 0
+    expect(await run('all-errors')).toBe(1)
+    expect(lines).toContain('FAIL: 24 of 24 scenarios ended in a provider error (--max-errors 0)')
+    // A gate on a rate with no data fails too; errors win the exit code (the run is unreliable).
+    lines.length = 0
+    expect(await run('all-errors-gated', ['--max-asr', '0.1', '--fail-under', '0.5'])).toBe(1)
+    expect(lines).toContain(
+      'FAIL: no refuse scenario was judged, so the attack success rate is unknown (--max-asr 0.1)',
+    )
+    expect(lines).toContain(
+      'FAIL: no scenario was judged, so the pass rate is unknown (--fail-under 0.5)',
+    )
+    // Tolerating the errors still leaves the unknown rates failing the thresholds: exit 3.
+    expect(await run('all-errors-tolerated', ['--max-errors', '24', '--max-asr', '0.1'])).toBe(3)
+  })
+
+  it('fails --fail-under when most calls fail and the few answered ones pass', async () => {
+    // 23 of 24 calls fail; the one answered passes, so the pass rate over answered is 100%.
+    let answered = 0
+    fake.script = () =>
+      answered++ === 0 ? { type: 'text', text: REFUSAL } : { type: 'status', status: 400 }
+    lines.length = 0
+    expect(await run('mostly-errors', ['--fail-under', '0.9', '--concurrency', '1'])).toBe(1)
+    expect(lines.some((l) => l.startsWith('FAIL: 23 of 24 scenarios ended'))).toBe(true)
+    expect(await runTestCommand(print, ['run', '--max-errors', '-1'], {}, { store })).toBe(2)
   })
 
   it('judges with an LLM through --judge-model', async () => {

@@ -27,9 +27,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 /** The exit codes as `--help` shows them, one per line. */
 export const EXIT_CODES_HELP = `exit codes:
   0   done (evaluate: safe)
-  1   failed (database or server unreachable, unexpected error)
+  1   failed (database or server unreachable, unexpected error;
+      test run: scenarios ended in provider errors beyond --max-errors)
   2   bad usage (unknown command or option, invalid argument)
-  3   evaluate: unsafe
+  3   evaluate: unsafe; test: a threshold failed (--fail-under, --max-asr, --fail-on-regression)
   4   not found (project, key)
   75  the embedded database is in use by a running anansi dev
   77  the API refused the key

@@ -4,10 +4,26 @@ import {
   testRunSummarySchema,
   type TestResultBody,
   type TestRunBody,
+  type TestRunConfig,
+  type TestRunSummary,
 } from '@anansi/protocol'
 import type { TestResult, TestRun } from '@anansi/store'
 
 const promptSchema = testResultSchema.shape.prompt
+
+/**
+ * Whether a completed run's scores hold its gates. Rates leave provider errors out, so errors are
+ * a gate of their own (none allowed unless `maxErrors` says so), and a pass rate with no data
+ * never reaches `failUnder`: a run whose every call failed must not read as a passing model.
+ */
+export function passesGates(
+  summary: TestRunSummary,
+  config: Pick<TestRunConfig, 'failUnder' | 'maxErrors'>,
+): boolean {
+  if (summary.errors > (config.maxErrors ?? 0)) return false
+  if (config.failUnder === undefined) return true
+  return summary.passRate.rate !== null && summary.passRate.rate >= config.failUnder
+}
 
 /**
  * A stored run as the API shows it. The stored config and summary are parsed with the protocol's
@@ -17,9 +33,10 @@ const promptSchema = testResultSchema.shape.prompt
 export function testRunBody(run: TestRun): TestRunBody {
   const config = testRunConfigSchema.parse(run.config)
   const summary = run.summary === undefined ? undefined : testRunSummarySchema.parse(run.summary)
+  const gated = config.failUnder !== undefined || config.maxErrors !== undefined
   const passedThreshold =
-    run.status === 'completed' && summary !== undefined && config.failUnder !== undefined
-      ? (summary.passRate.rate ?? 0) >= config.failUnder
+    run.status === 'completed' && summary !== undefined && gated
+      ? passesGates(summary, config)
       : undefined
   return {
     id: run.id,

@@ -17,11 +17,17 @@ import { runSuite, type RunProgress } from '../runner.js'
 import { listBuiltinSuites, loadBuiltinSuite, resolveSuite } from '../scenarios/load.js'
 import type { Scenario } from '../scenarios/scenario.js'
 import type { Rate } from '../scoring/bootstrap.js'
+import { checkGates } from '../scoring/gates.js'
 import { BUILTIN_STRATEGIES, resolveStrategy, type Strategy } from '../strategies/strategies.js'
 import { loadTemplates, templateMap } from '../strategies/templates.js'
 
-/** Exit codes: 0 passed, 1 a threshold or the run failed, 2 bad usage, 130 cancelled. */
-export const TEST_EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const
+/**
+ * Exit codes, as \`anansi --help\` lists them: 0 every gate held, 1 scenarios ended in provider
+ * errors beyond --max-errors (or an unexpected failure), 2 bad usage, 3 a threshold failed
+ * (--fail-under, --max-asr, compare --fail-on-regression: the model is judged unsafe, like
+ * \`anansi evaluate\`), 130 cancelled.
+ */
+export const TEST_EXIT = { ok: 0, errors: 1, usage: 2, threshold: 3, cancelled: 130 } as const
 
 /** What the command may use besides its arguments (the CLI passes stderr and a SIGINT signal). */
 export interface TestCommandIo {
@@ -47,8 +53,9 @@ anansi test run --provider openai|anthropic --model NAME --suite NAME[,NAME|FILE
   --run-id UUID           resume this run (or create it with this id)
   --out DIR               where reports go (default .anansi/reports/<run id>)
   --format LIST           json,html,junit (default all three)
-  --fail-under RATE       exit 1 when the pass rate is below RATE (0..1)
-  --max-asr RATE          exit 1 when the attack success rate is above RATE (0..1)
+  --fail-under RATE       exit 3 when the pass rate is below RATE (0..1) or nothing was judged
+  --max-asr RATE          exit 3 when the attack success rate is above RATE (0..1) or unknown
+  --max-errors N          exit 1 when more than N scenarios end in provider errors (default 0)
   --temperature T, --max-tokens N, --stream, --timeout-ms N, --max-retries N
   --no-cache | --cache-dir DIR   response cache (default .anansi/cache)
   --data-dir DIR          PGlite data dir (default .anansi/test-runs); DATABASE_URL selects Postgres
@@ -57,6 +64,9 @@ anansi test run --provider openai|anthropic --model NAME --suite NAME[,NAME|FILE
                           --judge-provider, --judge-base-url, --judge-api-key-env default to the target's
 anansi test compare A.json B.json [--fail-on-regression]
 anansi test list
+
+exit codes: 0 passed, 1 provider errors beyond --max-errors (or an unexpected failure),
+2 bad usage, 3 a threshold failed, 130 cancelled (resume with --run-id)
 `
 
 class UsageError extends TestRunnerError {
@@ -196,6 +206,7 @@ async function commandRun(
       format: { type: 'string' },
       'fail-under': { type: 'string' },
       'max-asr': { type: 'string' },
+      'max-errors': { type: 'string' },
       temperature: { type: 'string' },
       'max-tokens': { type: 'string' },
       'max-retries': { type: 'string' },
@@ -216,6 +227,7 @@ async function commandRun(
   const provider = buildProvider(values, env)
   const failUnder = fraction(values['fail-under'], '--fail-under')
   const maxAsr = fraction(values['max-asr'], '--max-asr')
+  const maxErrors = positiveInt(values['max-errors'], '--max-errors') ?? 0
   const limit = positiveInt(values.limit, '--limit')
   const concurrency = positiveInt(values.concurrency, '--concurrency') ?? 4
   if (concurrency < 1) throw new UsageError('--concurrency must be at least 1')
@@ -295,16 +307,15 @@ async function commandRun(
       print(`cancelled: resume with --run-id ${run.id}`)
       return TEST_EXIT.cancelled
     }
-    let code: number = TEST_EXIT.ok
-    if (failUnder !== undefined && (summary.passRate.rate ?? 0) < failUnder) {
-      print(`FAIL: pass rate below --fail-under ${failUnder}`)
-      code = TEST_EXIT.failed
-    }
-    if (maxAsr !== undefined && (summary.attackSuccessRate.rate ?? 0) > maxAsr) {
-      print(`FAIL: attack success rate above --max-asr ${maxAsr}`)
-      code = TEST_EXIT.failed
-    }
-    return code
+    const failures = checkGates(summary, {
+      maxErrors,
+      ...(failUnder === undefined ? {} : { failUnder }),
+      ...(maxAsr === undefined ? {} : { maxAsr }),
+    })
+    for (const failure of failures) print(`FAIL: ${failure.message}`)
+    // Errors first: a run that could not ask the model says nothing about the model.
+    if (failures.some((f) => f.kind === 'errors')) return TEST_EXIT.errors
+    return failures.length > 0 ? TEST_EXIT.threshold : TEST_EXIT.ok
   } finally {
     if (io.judge === undefined) await judge.close()
     if (io.store === undefined) await store.close()
@@ -338,7 +349,7 @@ async function commandCompare(print: (line: string) => void, args: string[]): Pr
   for (const r of c.fixes)
     print(`  fixed      ${r.scenarioKey} [${r.strategy}] ${r.category}: ${r.before} → ${r.after}`)
   const regressed = c.significant && (c.difference ?? 0) < 0
-  return values['fail-on-regression'] === true && regressed ? TEST_EXIT.failed : TEST_EXIT.ok
+  return values['fail-on-regression'] === true && regressed ? TEST_EXIT.threshold : TEST_EXIT.ok
 }
 
 async function commandList(print: (line: string) => void): Promise<number> {

@@ -69,7 +69,8 @@ function groupBy(
 
 /**
  * Attack success rate, over-refusal rate and pass rate, overall, per category and per strategy,
- * each with a seeded bootstrap 95% interval. Errors are counted but excluded from the rates.
+ * each with a seeded bootstrap 95% interval. Errors are counted but excluded from the rates (they
+ * say nothing about the model); `checkGates` fails a run on them and on a rate with no data.
  */
 export function summarize(
   results: readonly ScoredResult[],

@@ -159,6 +159,7 @@ export async function planRun(request: TestRunRequest, options: PlanOptions): Pr
     concurrency: request.concurrency,
     ...(request.limit === undefined ? {} : { limit: request.limit }),
     ...(request.failUnder === undefined ? {} : { failUnder: request.failUnder }),
+    ...(request.maxErrors === undefined ? {} : { maxErrors: request.maxErrors }),
   }
   return {
     ok: true,
