@@ -3,7 +3,11 @@
  * (p50/p99), throughput at batch 32, and resident memory, each next to a raw
  * `InferenceSession.run` on the same input in the same process (the ratio is our overhead:
  * featurization or tokenization, batching, result mapping). Prints JSON.
+ *
+ * Every timed call gets a text no earlier call saw: the lexical models share a feature cache and
+ * the backbone an embedding cache, so repeating one text would time cache hits, not featurization.
  */
+import { fork } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { InferenceSession } from 'onnxruntime-node'
@@ -45,7 +49,26 @@ function oneKilobyteText(): string {
 
 const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10
 const text = oneKilobyteText()
-const batch = Array.from({ length: 32 }, (_, i) => `${text.slice(0, 1000)} ${i}`)
+let serial = 0
+/** The 1 KB text with a never-repeated prefix (and the same length), so no cache can answer it. */
+function freshText(): string {
+  serial += 1
+  const prefix = `${serial} `
+  return prefix + text.slice(prefix.length)
+}
+const freshBatch = (): string[] => Array.from({ length: 32 }, freshText)
+const batch = freshBatch()
+
+/** Resident memory a loaded, warmed-up model adds, measured in a fresh child process. */
+async function modelRssMb(target: string): Promise<{ modelRssMb: number; firstLoadRssMb: number }> {
+  const child = fork(join(import.meta.dirname, 'model-memory.ts'), [target], { stdio: 'pipe' })
+  let out = ''
+  child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')))
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
+  if (code !== 0) throw new Error(`model-memory.ts ${target} exited with ${code}`)
+  const measured = JSON.parse(out) as { firstLoadBytes: number; modelBytes: number }
+  return { modelRssMb: mb(measured.modelBytes), firstLoadRssMb: mb(measured.firstLoadBytes) }
+}
 const results: Record<string, unknown> = {}
 
 for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
@@ -53,9 +76,7 @@ for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
     JSON.parse(readFileSync(join(BUILTIN_MODELS_DIR, name, 'manifest.json'), 'utf8')),
   )
   if (!manifest.success) continue
-  const rssBefore = process.memoryUsage().rss
   const evaluator = await LexicalEvaluator.load(join(BUILTIN_MODELS_DIR, name))
-  const rssLoaded = process.memoryUsage().rss
   const raw = await InferenceSession.create(join(BUILTIN_MODELS_DIR, name, manifest.data.file), {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
@@ -71,14 +92,14 @@ for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
   const batched = buildLexicalTensors(batch, spec)
 
   const ours = summarize(
-    await timeRuns(() => evaluator.evaluate([{ text, target: 'output' }]), iterations),
+    await timeRuns(() => evaluator.evaluate([{ text: freshText(), target: 'output' }]), iterations),
   )
   const bare = summarize(
     await timeRuns(() => raw.run({ indices: single.indices, counts: single.counts }), iterations),
   )
   const ours32 = summarize(
     await timeRuns(
-      () => evaluator.evaluate(batch.map((t) => ({ text: t, target: 'output' as const }))),
+      () => evaluator.evaluate(freshBatch().map((t) => ({ text: t, target: 'output' as const }))),
       batchIterations,
     ),
   )
@@ -94,7 +115,7 @@ for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
     overheadRatioP50: Math.round((ours.p50 / bare.p50) * 100) / 100,
     throughputBatch32TextsPerSecond: Math.round(32_000 / ours32.p50),
     rawThroughputBatch32TextsPerSecond: Math.round(32_000 / bare32.p50),
-    modelRssMb: mb(rssLoaded - rssBefore),
+    ...(await modelRssMb(name)),
   }
   await evaluator.close()
   await raw.release()
@@ -104,7 +125,6 @@ for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
 // every call really runs the encoder.
 if (!process.argv.includes('--lexical-only')) {
   const semanticIterations = quick ? 10 : 200
-  const rssBefore = process.memoryUsage().rss
   const backbone = await EmbeddingModel.load(join(BUILTIN_MODELS_DIR, 'minilm-l6-v2'), {
     cacheSize: 0,
   })
@@ -112,7 +132,6 @@ if (!process.argv.includes('--lexical-only')) {
     join(BUILTIN_MODELS_DIR, 'semantic-jailbreak'),
     backbone,
   )
-  const rssLoaded = process.memoryUsage().rss
   const raw = await InferenceSession.create(
     join(BUILTIN_MODELS_DIR, 'minilm-l6-v2', backbone.manifest.file),
     { intraOpNumThreads: 2, interOpNumThreads: 1, graphOptimizationLevel: 'all' },
@@ -120,16 +139,19 @@ if (!process.argv.includes('--lexical-only')) {
   const single = buildEncoderTensors([backbone.encode(text)])
   const batched = buildEncoderTensors(batch.map((t) => backbone.encode(t)))
   const ours = summarize(
-    await timeRuns(() => evaluator.evaluate([{ text, target: 'input' }]), semanticIterations),
+    await timeRuns(
+      () => evaluator.evaluate([{ text: freshText(), target: 'input' }]),
+      semanticIterations,
+    ),
   )
   const bare = summarize(await timeRuns(() => raw.run(single), semanticIterations))
   const ours32 = summarize(
     await timeRuns(
-      () => evaluator.evaluate(batch.map((t) => ({ text: t, target: 'input' as const }))),
-      quick ? 2 : 20,
+      () => evaluator.evaluate(freshBatch().map((t) => ({ text: t, target: 'input' as const }))),
+      quick ? 3 : 20,
     ),
   )
-  const bare32 = summarize(await timeRuns(() => raw.run(batched), quick ? 2 : 20))
+  const bare32 = summarize(await timeRuns(() => raw.run(batched), quick ? 3 : 20))
   results['jailbreak/semantic'] = {
     tokens: backbone.encode(text).ids.length,
     latency1KbMs: ours,
@@ -137,7 +159,7 @@ if (!process.argv.includes('--lexical-only')) {
     overheadRatioP50: Math.round((ours.p50 / bare.p50) * 100) / 100,
     throughputBatch32TextsPerSecond: Math.round(32_000 / ours32.p50),
     rawThroughputBatch32TextsPerSecond: Math.round(32_000 / bare32.p50),
-    modelRssMb: mb(rssLoaded - rssBefore),
+    ...(await modelRssMb('semantic')),
     provider: backbone.provider,
   }
   await evaluator.close()
@@ -153,7 +175,7 @@ console.log(
       node: process.version,
       cpus: (await import('node:os')).cpus().length,
       textBytes: Buffer.byteLength(text),
-      note: 'ours = evaluate() incl. featurization, batching and result mapping; raw = InferenceSession.run on pre-built tensors',
+      note: 'ours = evaluate() on a text no cache has seen, incl. featurization or tokenization, batching and result mapping; raw = InferenceSession.run on pre-built tensors; modelRssMb = resident memory one more loaded, warmed-up instance adds in a fresh process; firstLoadRssMb = the first instance, incl. onnxruntime initialisation',
       rssMb: mb(process.memoryUsage().rss),
       results,
     },
