@@ -269,6 +269,35 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         expect(await project.listVerdictsAfter(makeEvent().id)).toHaveLength(3)
       })
 
+      it('keeps verdicts decided in the same instant as the anchor, and pages through them', async () => {
+        const project = await newProject(store)
+        const events = Array.from({ length: 9 }, () => makeEvent())
+        await project.insertEvents(events)
+        // Three instants, three verdicts each: the anchor shares its instant with two others.
+        const at = (i: number) => new Date(Date.parse('2026-11-25T12:00:00Z') + Math.floor(i / 3))
+        for (const [i, e] of events.entries())
+          await project.recordVerdict({ ...makeVerdict(e.id), decidedAt: at(i).toISOString() })
+        const order = events
+          .map((e, i) => ({ id: e.id.toLowerCase(), at: at(i).getTime() }))
+          .sort((x, y) => x.at - y.at || (x.id < y.id ? -1 : 1))
+          .map((x) => x.id)
+        const anchor = order[1] ?? ''
+        expect(
+          (await project.listVerdictsAfter(anchor.toUpperCase())).map((v) =>
+            v.eventId.toLowerCase(),
+          ),
+        ).toEqual(order.slice(2))
+        const paged: string[] = []
+        let page = await project.listVerdictsAfter(anchor, 2)
+        while (page.length > 0) {
+          paged.push(...page.map((v) => v.eventId.toLowerCase()))
+          page = await project.listVerdictsAfter(page.at(-1)?.eventId ?? '', 2)
+        }
+        expect(paged).toEqual(order.slice(2))
+        // An anchor that cannot be an event id reads from the start instead of failing the query.
+        expect(await project.listVerdictsAfter('not-a-uuid')).toHaveLength(9)
+      })
+
       it('refuses a verdict for an event the project does not have', async () => {
         const project = await newProject(store)
         const error: unknown = await project

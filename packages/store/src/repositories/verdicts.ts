@@ -1,5 +1,5 @@
 import type { EvaluationResult, Verdict } from '@anansi/protocol'
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Database } from '../drivers/database.js'
 import { wrapQueryError } from '../errors.js'
 import { isUuid } from '../row-values.js'
@@ -147,7 +147,9 @@ export async function listEvaluations(
 
 /**
  * Verdicts decided after the verdict of `afterEventId` (a client resuming a subscription), oldest
- * first; all of the project's verdicts from the start when that event has none.
+ * first; all of the project's verdicts from the start when that event has none (or is no uuid).
+ * The position is the pair (decidedAt, eventId), so verdicts decided in the same instant as the
+ * anchor are not lost, and passing the last verdict of a page reads the next page.
  */
 export async function listVerdictsAfter(
   db: Database,
@@ -155,12 +157,19 @@ export async function listVerdictsAfter(
   afterEventId: string,
   limit = 1000,
 ): Promise<Verdict[]> {
-  const since = sql`coalesce((select ${verdicts.decidedAt} from ${verdicts} where ${verdicts.projectId} = ${projectId} and ${verdicts.eventId} = ${afterEventId}), '-infinity'::timestamptz)`
+  // An anchor that is no uuid cannot be in the table, and comparing it with the column would fail.
+  const anchor = isUuid(afterEventId)
+    ? sql`select anchor.decided_at, anchor.event_id from ${verdicts} anchor where anchor.project_id = ${projectId} and anchor.event_id = ${afterEventId}`
+    : undefined
+  const since =
+    anchor === undefined
+      ? sql`true`
+      : sql`(not exists (${anchor}) or (${verdicts.decidedAt}, ${verdicts.eventId}) > (${anchor}))`
   try {
     const rows = await db
       .select({ payload: verdicts.payload })
       .from(verdicts)
-      .where(and(eq(verdicts.projectId, projectId), gt(verdicts.decidedAt, since)))
+      .where(and(eq(verdicts.projectId, projectId), since))
       .orderBy(asc(verdicts.decidedAt), asc(verdicts.eventId))
       .limit(Math.min(Math.max(limit, 1), 10_000))
     return rows.map((row) => row.payload)
