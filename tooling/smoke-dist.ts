@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url'
 import type * as Protocol from '@anansi/protocol'
 import type * as Evaluator from '@anansi/evaluator'
 import type * as Store from '@anansi/store'
+// The root does not depend on the test runner (no lockfile entry), so its types come from source.
+import type * as TestRunner from '../packages/test-runner/src/index.js'
 import { z } from 'zod'
 
 const root = join(import.meta.dirname, '..')
@@ -71,4 +73,18 @@ for (const module of evaluatorModules) {
   if (result?.evaluator !== 'jailbreak')
     throw new Error('built evaluator returned no jailbreak result')
 }
-console.log('dist smoke: protocol, store and evaluator load and work as ESM and CJS')
+const testRunnerModules = [
+  await import(pathToFileURL(dist('test-runner', 'index.js')).href),
+  require(dist('test-runner', 'index.cjs')),
+]
+const testRunnerShape = z.object({
+  loadBuiltinSuite: fn<typeof TestRunner.loadBuiltinSuite>(),
+  LIBRARY_DIR: z.string(),
+})
+for (const module of testRunnerModules) {
+  const { loadBuiltinSuite } = testRunnerShape.parse(module)
+  // Loading a suite proves the bundle (CJS too: import.meta.url is shimmed) finds the library.
+  const suite = await loadBuiltinSuite('xstest')
+  if (suite.scenarios.length === 0) throw new Error('built test runner loaded an empty suite')
+}
+console.log('dist smoke: protocol, store, evaluator and test runner load and work as ESM and CJS')

@@ -7,4 +7,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // import.meta.url locates the shipped scenario library; shims give the CJS build the same value.
+  shims: true,
 })
