@@ -14,6 +14,53 @@ const tiers = z
   .transform((value) => value.split(',').map((tier) => tier.trim()))
   .pipe(z.array(z.enum(['lexical', 'semantic'])).min(1))
 
+// An origin exactly as a browser sends it: scheme, host and optional port, nothing after.
+const origin = z.string().refine((value) => {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value
+  } catch {
+    return false
+  }
+}, 'expected origins like https://app.example.com (scheme, host, optional port; no path or slash)')
+
+/** What both deployments read for the ingest API's browser access and per-key rate limit. */
+const ingestApiSettings = {
+  ANANSI_CORS_ORIGINS: z
+    .string()
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .pipe(z.array(origin))
+    .optional(),
+  ANANSI_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().max(1e9).default(200),
+  ANANSI_RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1e9).default(400),
+}
+
+/** The ingest API's CORS and rate-limit settings, as `createIngestApi` takes them. */
+export interface IngestApiSettings {
+  corsOrigins: string[]
+  rateLimit: { perSecond: number; burst: number }
+}
+
+/** Picks the ingest API settings out of either validated configuration. */
+export function ingestApiSettingsOf(config: {
+  ANANSI_CORS_ORIGINS?: string[] | undefined
+  ANANSI_RATE_LIMIT_PER_SECOND: number
+  ANANSI_RATE_LIMIT_BURST: number
+}): IngestApiSettings {
+  return {
+    corsOrigins: config.ANANSI_CORS_ORIGINS ?? [],
+    rateLimit: {
+      perSecond: config.ANANSI_RATE_LIMIT_PER_SECOND,
+      burst: config.ANANSI_RATE_LIMIT_BURST,
+    },
+  }
+}
+
 /** Settings of `anansi dev` (the embedded deployment), from the environment. */
 export const embeddedConfigSchema = z.object({
   ANANSI_DATA_DIR: z.string().min(1).default('.anansi'),
@@ -22,6 +69,7 @@ export const embeddedConfigSchema = z.object({
   ANANSI_EVAL_TIERS: tiers,
   /** Local development sends webhooks to local receivers, so private targets are allowed by default. */
   ANANSI_ALLOW_PRIVATE_WEBHOOKS: booleanFlag.default(true),
+  ...ingestApiSettings,
 })
 
 /** Settings of `anansi start` (the distributed deployment), from the environment. */
@@ -44,6 +92,7 @@ export const distributedConfigSchema = z.object({
   ANANSI_REPLICA_ID: z.string().min(1).optional(),
   ANANSI_DB_POOL: z.coerce.number().int().min(1).max(200).default(10),
   ANANSI_ALLOW_PRIVATE_WEBHOOKS: booleanFlag.default(false),
+  ...ingestApiSettings,
 })
 
 /** Embedded settings with paths resolved. */
@@ -55,6 +104,7 @@ export interface EmbeddedConfig {
   port: number
   tiers: ('lexical' | 'semantic')[]
   allowPrivateWebhooks: boolean
+  api: IngestApiSettings
 }
 
 /** Distributed settings after validation. */
@@ -87,6 +137,7 @@ export function readEmbeddedConfig(env: NodeJS.ProcessEnv = process.env): Embedd
     port: config.ANANSI_PORT,
     tiers: config.ANANSI_EVAL_TIERS,
     allowPrivateWebhooks: config.ANANSI_ALLOW_PRIVATE_WEBHOOKS,
+    api: ingestApiSettingsOf(config),
   }
 }
 

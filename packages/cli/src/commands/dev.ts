@@ -62,6 +62,7 @@ export async function runDev(
       roles: { ingest: { host: config.host, port: config.port }, processor: true },
       eventPartitions: 4,
       allowPrivateWebhookTargets: config.allowPrivateWebhooks,
+      api: config.api,
       replicaId: 'dev',
       report: (error) =>
         print(`error         ${error instanceof Error ? error.message : String(error)}`),

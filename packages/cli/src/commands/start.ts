@@ -1,7 +1,7 @@
 import { createKafkaBus } from '@anansi/bus'
 import { EvaluatorSuite } from '@anansi/evaluator'
 import { openStore } from '@anansi/store'
-import { readDistributedConfig } from '../config.js'
+import { ingestApiSettingsOf, readDistributedConfig } from '../config.js'
 import { startPlatform, type PlatformRoles } from '../platform/platform.js'
 import { untilStopped } from '../platform/until-stopped.js'
 import type { Print } from './dev.js'
@@ -49,6 +49,7 @@ export async function runStart(
         : { eventPartitions: config.ANANSI_EVENT_PARTITIONS }),
       processorGroup: config.ANANSI_PROCESSOR_GROUP,
       allowPrivateWebhookTargets: config.ANANSI_ALLOW_PRIVATE_WEBHOOKS,
+      api: ingestApiSettingsOf(config),
       ...(config.ANANSI_REPLICA_ID === undefined ? {} : { replicaId: config.ANANSI_REPLICA_ID }),
       report: (error) =>
         print(`error         ${error instanceof Error ? error.message : String(error)}`),

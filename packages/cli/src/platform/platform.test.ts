@@ -3,6 +3,7 @@ import { createEmbeddedBus, fromPglite } from '@anansi/bus'
 import { EvaluatorSuite } from '@anansi/evaluator'
 import { openStore } from '@anansi/store'
 import { describe, expect, it } from 'vitest'
+import { readEmbeddedConfig } from '../config.js'
 import { startPlatform } from './platform.js'
 
 describe('startPlatform', () => {
@@ -39,5 +40,61 @@ describe('startPlatform', () => {
       await store.close()
     }
     expect(reported).toEqual([])
+  })
+
+  it('serves the ingest API with the CORS origins and rate limit read from the environment', async () => {
+    const config = readEmbeddedConfig({
+      ANANSI_CORS_ORIGINS: 'https://app.example.com',
+      ANANSI_RATE_LIMIT_PER_SECOND: '0.01',
+      ANANSI_RATE_LIMIT_BURST: '2',
+    })
+    const store = await openStore({ driver: 'pglite' })
+    const logDb = await PGlite.create()
+    const bus = createEmbeddedBus({ client: fromPglite(logDb), pollIntervalMs: 20 })
+    const suite = await EvaluatorSuite.load({ tiers: ['lexical'], only: ['toxicity'] })
+    const platform = await startPlatform({
+      store,
+      bus,
+      suite,
+      roles: { ingest: { host: '127.0.0.1', port: 0 } },
+      api: config.api,
+      report: () => undefined,
+    })
+    try {
+      const url = platform.url ?? ''
+      const preflight = (origin: string) =>
+        fetch(`${url}/v1/events`, {
+          method: 'OPTIONS',
+          headers: {
+            origin,
+            'access-control-request-method': 'POST',
+            'access-control-request-headers': 'authorization,content-type',
+          },
+        })
+      const allowed = await preflight('https://app.example.com')
+      expect(allowed.status).toBe(204)
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com')
+      const refused = await preflight('https://evil.example.com')
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull()
+
+      const project = await store.createProject({ name: 'p', slug: 'p' })
+      const { plaintext } = await store
+        .forProject(project.id)
+        .createApiKey({ name: 'k', scopes: ['read'] })
+      const read = () =>
+        fetch(`${url}/v1/project`, { headers: { authorization: `Bearer ${plaintext}` } })
+      expect((await read()).status).toBe(200)
+      expect((await read()).status).toBe(200)
+      const limited = await read()
+      expect(limited.status).toBe(429)
+      // One token per 100 s at 0.01/s: the wait says so.
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(60)
+    } finally {
+      await platform.close()
+      await suite.close()
+      await bus.close()
+      await logDb.close()
+      await store.close()
+    }
   })
 })

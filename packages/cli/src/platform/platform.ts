@@ -9,6 +9,7 @@ import {
   createIngestApi,
   startVerdictFeed,
   type IngestApi,
+  type RateLimitOptions,
 } from '@anansi/ingest-api'
 import type { Store } from '@anansi/store'
 import { ensureTopics, startStreamProcessor, type StreamProcessor } from '@anansi/stream-processor'
@@ -36,6 +37,8 @@ export interface PlatformOptions {
   processorGroup?: string
   /** Deliver webhooks to private/loopback addresses too (local development only). */
   allowPrivateWebhookTargets?: boolean
+  /** Browser origins allowed by CORS and the per-key rate limit of the ingest API. */
+  api?: { corsOrigins?: string[]; rateLimit?: RateLimitOptions }
   /** Unique per ingest replica: each replica follows every verdict with a group of its own. */
   replicaId?: string
   report: (error: unknown) => void
@@ -105,6 +108,8 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         testRuns,
         report,
         allowPrivateWebhookTargets: options.allowPrivateWebhookTargets ?? false,
+        ...(options.api?.corsOrigins === undefined ? {} : { corsOrigins: options.api.corsOrigins }),
+        ...(options.api?.rateLimit === undefined ? {} : { rateLimit: options.api.rateLimit }),
         extraMetrics: running.processor === undefined ? [] : [running.processor.metrics.registry],
       })
       closers.push(() => api.close())
@@ -133,7 +138,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
             setTimeout(() => server.closeAllConnections(), 2_000).unref()
           }),
       )
-      const detach = attachVerdictSocket(server, store, api.hub)
+      const detach = attachVerdictSocket(server, store, api.hub, { report })
       closers.push(() => detach())
       const detachTests = attachTestRunSocket(server, store, testRuns, { report })
       closers.push(() => detachTests())
