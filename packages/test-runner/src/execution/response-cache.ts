@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { createHash, randomUUID } from 'node:crypto'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { z } from 'zod'
 import type { CompletionRequest, CompletionResponse, Provider } from '../providers/provider.js'
 
 /** Stores answers by request, so re-running a suite does not pay for the same calls twice. */
@@ -44,39 +45,76 @@ export class MemoryCache implements ResponseCache {
   }
 }
 
+/** What a cache file must hold to count as an answer (anything else on disk is a miss). */
+const storedResponseSchema = z.object({
+  text: z.string(),
+  inputTokens: z.number().optional(),
+  outputTokens: z.number().optional(),
+  finishReason: z.string().optional(),
+})
+
 /** A cache on disk (one JSON file per key), shared by CLI runs on one machine. */
 export class FileCache implements ResponseCache {
+  hits = 0
+  misses = 0
+  /** Entries that existed but did not parse (a write cut short by a crash, an edited file). */
+  corrupt = 0
+
   constructor(private readonly dir: string) {}
 
   private path(key: string): string {
     return join(this.dir, key.slice(0, 2), `${key}.json`)
   }
 
-  /** Reads an answer; a missing or unreadable entry is a miss. */
+  /**
+   * Reads an answer. A missing entry is a miss, and so is a corrupt one: the cache only saves
+   * calls, so a bad file must cost one call again, never the run (it is counted in `corrupt`
+   * and overwritten by the next `set`).
+   */
   async get(key: string): Promise<CompletionResponse | undefined> {
     let text: string
     try {
       text = await readFile(this.path(key), 'utf8')
-    } catch {
-      return undefined // absent: a miss
+    } catch (error) {
+      if (!isNotFound(error)) throw error
+      this.misses += 1
+      return undefined
     }
-    const value: unknown = JSON.parse(text)
-    if (
-      typeof value === 'object' &&
-      value !== null &&
-      'text' in value &&
-      typeof value.text === 'string'
-    )
-      return value as CompletionResponse
-    return undefined
+    let value: unknown
+    try {
+      value = JSON.parse(text)
+    } catch {
+      value = undefined // not JSON: the schema below rejects it as corrupt
+    }
+    const parsed = storedResponseSchema.safeParse(value)
+    if (!parsed.success) {
+      this.corrupt += 1
+      this.misses += 1
+      return undefined
+    }
+    this.hits += 1
+    return parsed.data
   }
 
-  /** Writes an answer atomically (temp file, then rename). */
+  /**
+   * Writes an answer atomically: a temp file, then a rename over the entry. The temp name is
+   * unique per write, so two runs (or two cases of one run) storing the same key at once each
+   * rename their own complete file and the last one wins.
+   */
   async set(key: string, response: CompletionResponse): Promise<void> {
     const path = this.path(key)
     await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true })
-    const temp = `${path}.${process.pid}.tmp`
-    await writeFile(temp, JSON.stringify(response))
-    await rename(temp, path)
+    const temp = `${path}.${process.pid}.${randomUUID()}.tmp`
+    try {
+      await writeFile(temp, JSON.stringify(response))
+      await rename(temp, path)
+    } catch (error) {
+      await rm(temp, { force: true })
+      throw error
+    }
   }
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'ENOENT'
 }
