@@ -112,3 +112,128 @@ export const eventArbitrary = fc.record(
 
 /** Arbitrary finite numbers without -0 (see above). */
 export const finiteNumber = finite
+
+/** Arbitrary RFC 3339 timestamps (UTC, within four-digit years). */
+export const timestampArbitrary = timestamp
+/** Arbitrary lowercase slugs. */
+export const slugArbitrary = slug
+/** Arbitrary scores in [0, 1] without -0. */
+export const unitScoreArbitrary = fc
+  .double({ min: 0, max: 1, noNaN: true })
+  .map((n) => (Object.is(n, -0) ? 0 : n))
+// JSON values whose keys never include __proto__ (JSON.parse would make it an own key, an object
+// literal would not: an artefact of how the test builds values, not of the wire format).
+const jsonValue = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((v) => JSON.parse(JSON.stringify(v)) as unknown)
+  .filter((v) => !JSON.stringify(v).includes('"__proto__"'))
+const label = fc.string({ minLength: 1, maxLength: 64 }).filter((s) => s !== '__proto__')
+
+/** Arbitrary evaluation results, with every optional field exercised. */
+export const evaluationArbitrary = fc.record(
+  {
+    evaluator: slug,
+    modelId: fc.string({ minLength: 1, maxLength: 128 }),
+    modelVersion: fc.string({ minLength: 1, maxLength: 64 }),
+    tier: fc.constantFrom('lexical', 'semantic', 'rule', 'custom'),
+    target: fc.constantFrom('input', 'output', 'both'),
+    score: unitScoreArbitrary,
+    label,
+    labels: fc.dictionary(label, unitScoreArbitrary, { maxKeys: 4 }),
+    threshold: unitScoreArbitrary,
+    flagged: fc.boolean(),
+    latencyMs: finite(0),
+    truncated: fc.boolean(),
+    spans: fc.array(
+      fc.record(
+        { start: fc.nat(), end: fc.nat(), label, score: unitScoreArbitrary },
+        { requiredKeys: ['start', 'end', 'label'] },
+      ),
+      { maxLength: 4 },
+    ),
+    details: jsonValue,
+  },
+  {
+    requiredKeys: [
+      'evaluator',
+      'modelId',
+      'modelVersion',
+      'tier',
+      'target',
+      'score',
+      'label',
+      'threshold',
+      'flagged',
+      'latencyMs',
+    ],
+  },
+)
+
+/** Arbitrary z-score anomalies. */
+export const anomalyArbitrary = fc.record({
+  metric: fc.constantFrom('latency_ms', 'unsafe_rate', 'score.toxicity'),
+  model: shortId,
+  method: fc.constantFrom('zscore', 'robust_zscore'),
+  value: finite(),
+  baseline: finite(),
+  spread: finite(0),
+  zScore: finite(),
+  threshold: fc.double({ min: 0.5, max: 10, noNaN: true }),
+  samples: fc.nat(),
+  detectedAt: timestamp,
+})
+
+/** Arbitrary fired alerts. */
+export const alertArbitrary = fc.record(
+  {
+    id: fc.uuid(),
+    ruleId: fc.uuid(),
+    severity: fc.constantFrom('low', 'medium', 'high', 'critical'),
+    status: fc.constantFrom('open', 'acknowledged', 'resolved'),
+    metric: fc.string({ minLength: 1, maxLength: 128 }),
+    model: shortId,
+    value: finite(),
+    message: fc.string({ minLength: 1, maxLength: 2048 }),
+    eventId: fc.integer({ min: 0, max: 2 ** 47 }).map((ms) => uuidv7(ms)),
+    anomaly: anomalyArbitrary,
+    createdAt: timestamp,
+    acknowledgedAt: timestamp,
+  },
+  { requiredKeys: ['id', 'severity', 'status', 'metric', 'value', 'message', 'createdAt'] },
+)
+
+/** Arbitrary JSON-safe issue paths and messages, as error bodies and batch results carry them. */
+export const issueArbitrary = fc.record({
+  path: fc.array(fc.oneof(fc.string({ maxLength: 20 }), fc.nat()), { maxLength: 5 }),
+  code: fc.string({ minLength: 1, maxLength: 64 }),
+  message: fc.string({ maxLength: 1024 }),
+})
+
+/** Arbitrary verdicts, evaluations and anomalies included. */
+export const verdictArbitrary = fc.record(
+  {
+    eventId: eventArbitrary.map((e) => e.id),
+    safe: fc.boolean(),
+    action: fc.constantFrom('allow', 'block'),
+    score: unitScoreArbitrary,
+    evaluations: fc.array(evaluationArbitrary, { maxLength: 3 }),
+    anomalies: fc.array(anomalyArbitrary, { maxLength: 3 }),
+    decidedBy: fc.constantFrom('local', 'remote'),
+    policy: fc.string({ minLength: 1, maxLength: 128 }),
+    decidedAt: timestamp,
+    latencyMs: finite(0),
+  },
+  {
+    requiredKeys: [
+      'eventId',
+      'safe',
+      'action',
+      'score',
+      'evaluations',
+      'anomalies',
+      'decidedBy',
+      'decidedAt',
+      'latencyMs',
+    ],
+  },
+)

@@ -4,9 +4,11 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openStore } from '../src/index.js'
 import { makeEvent } from './fixtures.js'
+import { defineSchemaContract } from './schema-contract.js'
 import { defineStoreContract } from './store-contract.js'
 
 defineStoreContract('PGlite (in memory)', () => openStore({ driver: 'pglite' }))
+defineSchemaContract('PGlite (in memory)', () => openStore({ driver: 'pglite' }))
 
 describe('PGlite on disk', () => {
   it('keeps data across close and reopen, and re-migrating an existing data dir is a no-op', async () => {

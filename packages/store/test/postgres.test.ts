@@ -3,6 +3,7 @@ import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serviceAddress } from '../../../tooling/test-services.js'
 import { openStore } from '../src/index.js'
+import { defineSchemaContract } from './schema-contract.js'
 import { defineStoreContract, EXPECTED_TABLES } from './store-contract.js'
 
 const serverUrl = serviceAddress('DATABASE_URL')
@@ -34,6 +35,7 @@ describe.skipIf(serverUrl === undefined)('PostgreSQL server', () => {
   })
 
   defineStoreContract('postgres.js', () => openStore({ driver: 'postgres', url: urls[0] ?? '' }))
+  defineSchemaContract('postgres.js', () => openStore({ driver: 'postgres', url: urls[0] ?? '' }))
 
   it('lets several replicas migrate one empty database at the same time', async () => {
     const stores = await Promise.all(

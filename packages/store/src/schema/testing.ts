@@ -1,4 +1,5 @@
 import type { JsonValue } from '@anansi/protocol'
+import { sql } from 'drizzle-orm'
 import {
   boolean,
   doublePrecision,
@@ -67,7 +68,11 @@ export const testRuns = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
-  (t) => [index('test_runs_project_time_idx').on(t.projectId, t.createdAt.desc())],
+  (t) => [
+    index('test_runs_project_time_idx').on(t.projectId, t.createdAt.desc()),
+    // A model's history across runs (the seed's "results by model" query, and `test compare`).
+    index('test_runs_project_model_idx').on(t.projectId, t.provider, t.model, t.createdAt.desc()),
+  ],
 )
 
 /** One judged scenario of a run; unique per (run, scenario, strategy) so a resumed run never asks twice. */
@@ -97,5 +102,11 @@ export const testResults = pgTable(
   (t) => [
     uniqueIndex('test_results_run_scenario_idx').on(t.runId, t.scenarioKey, t.strategy),
     index('test_results_project_run_idx').on(t.projectId, t.runId),
+    // The seed's "by date" and "unsafe only" lookups: failures are the rows people look for, so
+    // the second index holds only them and costs nothing for passing results.
+    index('test_results_project_time_idx').on(t.projectId, t.createdAt.desc()),
+    index('test_results_project_failures_idx')
+      .on(t.projectId, t.createdAt.desc())
+      .where(sql`${t.passed} = false`),
   ],
 )

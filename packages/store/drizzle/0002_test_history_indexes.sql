@@ -1,0 +1,3 @@
+CREATE INDEX "test_results_project_time_idx" ON "test_results" USING btree ("project_id","created_at" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "test_results_project_failures_idx" ON "test_results" USING btree ("project_id","created_at" DESC NULLS LAST) WHERE "test_results"."passed" = false;--> statement-breakpoint
+CREATE INDEX "test_runs_project_model_idx" ON "test_runs" USING btree ("project_id","provider","model","created_at" DESC NULLS LAST);
