@@ -41,10 +41,10 @@ describe('FileCache', () => {
 
   it('survives concurrent writes of the same key, leaving one whole entry and no temp files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anansi-cache-'))
-    const caches = [new FileCache(dir), new FileCache(dir)]
+    const [first, second] = [new FileCache(dir), new FileCache(dir)]
     const texts = Array.from({ length: 24 }, (_, i) => `answer ${i} `.repeat(200))
-    await Promise.all(texts.map((text, i) => caches[i % 2]?.set(KEY, { text })))
-    const stored = await caches[0]?.get(KEY)
+    await Promise.all(texts.map((text, i) => (i % 2 === 0 ? first : second).set(KEY, { text })))
+    const stored = await first.get(KEY)
     expect(texts).toContain(stored?.text)
     expect(readdirSync(join(dir, KEY.slice(0, 2)))).toEqual([`${KEY}.json`])
   })
