@@ -1,7 +1,6 @@
 import { EvaluatorSuite } from '@anansi/evaluator'
-import { batchResponseSchema, errorBodySchema, evaluateResponseSchema } from '@anansi/protocol'
+import { errorBodySchema, evaluateResponseSchema } from '@anansi/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadVectors } from '../../protocol/test/vectors.js'
 import { headers, openHarness, type Harness } from './harness.js'
 
 let h: Harness
@@ -98,37 +97,5 @@ describe('POST /v1/evaluate', () => {
       body: JSON.stringify({ output: 'x' }),
     })
     expect(res.status).toBe(503)
-  })
-})
-
-describe('protocol test vectors through POST /v1/events', () => {
-  const batches = loadVectors().filter((v) => v.schema === 'batch')
-  it.each(batches.map((v) => [v.file, v] as const))('%s', async (_file, vector) => {
-    const res = await h
-      .api({ rateLimit: { perSecond: 10_000, burst: 10_000 } })
-      .app.request('/v1/events', {
-        method: 'POST',
-        headers: headers(h.keys.b.ingest),
-        body: vector.payloadText ?? JSON.stringify(vector.value),
-      })
-    const paths = (vector.paths ?? []).map((p) => JSON.stringify(p.map(String))).sort()
-    if (vector.valid) {
-      expect(res.status).toBe(202)
-      return
-    }
-    const body: unknown = await res.json()
-    if (res.status === 400) {
-      const issues = errorBodySchema.parse(body).error.details?.issues ?? []
-      expect([...new Set(issues.map((i) => JSON.stringify(i.path.map(String))))].sort()).toEqual(
-        paths,
-      )
-    } else {
-      expect(res.status).toBe(207)
-      const results = batchResponseSchema.parse(body).results
-      const failing = results
-        .flatMap((r) => r.errors ?? [])
-        .map((e) => JSON.stringify(e.path.map(String)))
-      expect([...new Set(failing)].sort()).toEqual(paths)
-    }
   })
 })
