@@ -4,7 +4,7 @@
  * payloads (limits) are built here rather than typed out.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MAX_EVENT_BYTES, MAX_EVENTS_PER_BATCH } from '../src/index.js'
 
@@ -822,7 +822,12 @@ const vectors: Vector[] = [
   },
 ]
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-vectors')
+// `--out DIR` writes elsewhere: the freshness test regenerates into a temp folder and compares.
+const outFlag = process.argv.indexOf('--out')
+const root =
+  outFlag >= 0 && process.argv[outFlag + 1] !== undefined
+    ? resolve(process.argv[outFlag + 1] ?? '')
+    : join(dirname(fileURLToPath(import.meta.url)), '..', 'test-vectors')
 rmSync(root, { recursive: true, force: true })
 const counters = new Map<string, number>()
 for (const v of vectors) {
