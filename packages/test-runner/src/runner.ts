@@ -1,5 +1,6 @@
 import { jsonValueSchema } from '@anansi/protocol'
 import type { ProjectStore, TestResult, TestResultInput, TestRun } from '@anansi/store'
+import { z } from 'zod'
 import { TestRunnerError } from './errors.js'
 import { AdaptiveLimiter, type LimiterStats } from './execution/adaptive-limiter.js'
 import { callModel } from './execution/call-model.js'
@@ -11,6 +12,7 @@ import { ProviderError, type GenerationParams, type Provider } from './providers
 import type { Scenario } from './scenarios/scenario.js'
 import type { BootstrapOptions } from './scoring/bootstrap.js'
 import { summarize, type RunSummary, type ScoredResult } from './scoring/summary.js'
+import { storableEndpoint } from './service/guarded-provider.js'
 import { buildCases, type StrategyScope, type TestCase } from './strategies/cases.js'
 import type { Strategy } from './strategies/strategies.js'
 
@@ -44,7 +46,10 @@ export interface RunSuiteOptions {
   judge: Judge
   strategies?: readonly Strategy[]
   strategyScope?: StrategyScope
-  /** Creates the run with this id, or resumes it when it exists (same suite, model, strategies). */
+  /**
+   * Creates the run with this id, or resumes it when it exists with the same suite, provider,
+   * model, strategies, endpoint and generation parameters (else `resume_mismatch`).
+   */
   runId?: string
   /** Most calls in flight (default 4); ignored when `limiter` is given. */
   concurrency?: number
@@ -111,33 +116,93 @@ function caseKey(scenarioKey: string, strategy: string): string {
   return `${scenarioKey}\u0000${strategy}`
 }
 
+/** The stored config fields that decide what a run's answers are (other keys are ignored). */
+const runIdentitySchema = z.object({
+  endpoint: z.string().optional(),
+  strategyScope: z.enum(['refuse', 'all']).optional(),
+  params: z
+    .object({
+      temperature: z.number().optional(),
+      maxTokens: z.number().optional(),
+      seed: z.number().optional(),
+    })
+    .optional(),
+})
+
+/**
+ * Everything besides suite, model and strategies that changes a run's answers: the endpoint (the
+ * same model name on another server is another model) and the generation parameters. A stored
+ * config that does not parse yields nothing comparable, so it never matches.
+ */
+function runIdentity(config: unknown): Record<string, string | number | null> | undefined {
+  const parsed = runIdentitySchema.safeParse(config)
+  if (!parsed.success) return undefined
+  const { endpoint, strategyScope, params } = parsed.data
+  return {
+    endpoint: endpoint === undefined ? null : storableEndpoint(endpoint),
+    strategyScope: strategyScope ?? 'refuse',
+    temperature: params?.temperature ?? null,
+    maxTokens: params?.maxTokens ?? null,
+    seed: params?.seed ?? null,
+  }
+}
+
+/** Why a stored run cannot be resumed with these options; empty when it can. */
+function resumeConflicts(run: TestRun, options: RunSuiteOptions, wanted: RunConfig): string[] {
+  const { provider, suite } = options
+  const strategies = wanted.strategies.join(',')
+  const conflicts: string[] = []
+  const differs = (field: string, stored: unknown, asked: unknown): void => {
+    if (stored !== asked)
+      conflicts.push(`${field} ${JSON.stringify(stored)} ≠ ${JSON.stringify(asked)}`)
+  }
+  differs('suite', run.suite, suite.name)
+  differs('provider', run.provider, provider.name)
+  differs('model', run.model, provider.model)
+  differs('strategies', run.strategies.join(','), strategies)
+  const stored = runIdentity(run.config)
+  const asked = runIdentity(wanted.config)
+  if (stored === undefined || asked === undefined) conflicts.push('config unreadable')
+  else for (const [field, value] of Object.entries(asked)) differs(field, stored[field], value)
+  return conflicts
+}
+
+interface RunConfig {
+  strategies: string[]
+  config: {
+    endpoint: string
+    scenarios: number
+    strategyScope: StrategyScope
+    params: GenerationParams
+  }
+}
+
 async function openRun(options: RunSuiteOptions, total: number): Promise<TestRun> {
   const { store, provider, suite } = options
-  const strategies = (options.strategies ?? []).map((s) => s.name)
-  const config = {
-    endpoint: provider.endpoint,
-    scenarios: suite.scenarios.length,
-    strategyScope: options.strategyScope ?? 'refuse',
-    params: { ...options.params },
+  const wanted: RunConfig = {
+    strategies: (options.strategies ?? []).map((s) => s.name),
+    config: {
+      // No credentials or query in what is stored (some gateways put keys in the URL).
+      endpoint: storableEndpoint(provider.endpoint),
+      scenarios: suite.scenarios.length,
+      strategyScope: options.strategyScope ?? 'refuse',
+      params: { ...options.params },
+    },
   }
   const run = await store.createTestRun({
     ...(options.runId === undefined ? {} : { id: options.runId }),
     provider: provider.name,
     model: provider.model,
     suite: suite.name,
-    strategies,
-    config,
+    strategies: wanted.strategies,
+    config: jsonValueSchema.parse(wanted.config),
     total,
   })
-  const same =
-    run.provider === provider.name &&
-    run.model === provider.model &&
-    run.suite === suite.name &&
-    run.strategies.join(',') === strategies.join(',')
-  if (!same)
+  const conflicts = resumeConflicts(run, options, wanted)
+  if (conflicts.length > 0)
     throw new TestRunnerError(
       'resume_mismatch',
-      `run ${run.id} is ${run.suite} on ${run.provider}/${run.model} [${run.strategies.join(',')}]; cannot resume it with ${suite.name} on ${provider.name}/${provider.model} [${strategies.join(',')}]`,
+      `run ${run.id} cannot be resumed with other settings, its answers would be mixed with another model's or endpoint's (stored ≠ asked: ${conflicts.join('; ')})`,
     )
   const running = await store.updateTestRun(run.id, { status: 'running', total, error: null })
   return running ?? run

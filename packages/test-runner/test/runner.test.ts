@@ -272,6 +272,34 @@ describe('runner against the fake provider', () => {
     })
   })
 
+  it('refuses to resume a run against another endpoint or with other generation parameters', async () => {
+    fake.script = refuseHarmful()
+    const runId = randomUUID()
+    const suite = { name: 'resume-identity', scenarios: scenarios(3) }
+    const base = { store: project, suite, judge: stubJudge, runId, concurrency: 2 }
+    const params = { temperature: 0, maxTokens: 64 }
+    const first = await runSuite({ ...base, provider: openai(), params })
+    expect(first.run.status).toBe('completed')
+    // The same model name on another server is another model.
+    const elsewhere = new OpenAIProvider({
+      model: 'gpt-fake',
+      baseURL: fake.openaiBaseURL.replace('127.0.0.1', 'localhost'),
+    })
+    await expect(runSuite({ ...base, provider: elsewhere, params })).rejects.toMatchObject({
+      code: 'resume_mismatch',
+      message: expect.stringContaining('endpoint') as unknown,
+    })
+    for (const other of [{ ...params, temperature: 1 }, { temperature: 0 }, { ...params, seed: 7 }])
+      await expect(runSuite({ ...base, provider: openai(), params: other })).rejects.toMatchObject({
+        code: 'resume_mismatch',
+      })
+    // Nothing was asked by the refused attempts, and the same settings still resume.
+    const calls = fake.calls.length
+    const again = await runSuite({ ...base, provider: openai(), params: { ...params } })
+    expect(again.stats.skipped).toBe(3)
+    expect(fake.calls.length).toBe(calls)
+  })
+
   it('judges a built-in sample end to end with the evaluators, through Anthropic streaming', async () => {
     const harmful = (await loadBuiltinSuite('advbench')).scenarios.slice(0, 8)
     const safe = (await loadBuiltinSuite('xstest')).scenarios
