@@ -55,7 +55,12 @@ export {
   type Provider,
   type ProviderFailureKind,
 } from './providers/provider.js'
-export { OpenAIProvider, type OpenAIProviderOptions } from './providers/openai.js'
+export {
+  OpenAIProvider,
+  defaultMaxTokensField,
+  type MaxTokensField,
+  type OpenAIProviderOptions,
+} from './providers/openai.js'
 export { AnthropicProvider, type AnthropicProviderOptions } from './providers/anthropic.js'
 export {
   AdaptiveLimiter,

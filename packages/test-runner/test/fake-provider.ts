@@ -15,6 +15,8 @@ export interface FakeCall {
   prompt: string
   model: string
   stream: boolean
+  /** The answer-length caps the request carried, by body field (absent when not sent). */
+  limits: { max_tokens?: number; max_completion_tokens?: number }
   at: number
 }
 
@@ -95,6 +97,8 @@ export class FakeProvider {
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
       model?: string
       stream?: boolean
+      max_tokens?: number
+      max_completion_tokens?: number
       messages?: { role: string; content: string | { type: string; text?: string }[] }[]
     }
     const api = req.url?.endsWith('/messages') === true ? 'anthropic' : 'openai'
@@ -111,6 +115,12 @@ export class FakeProvider {
       prompt,
       model: body.model ?? '',
       stream: body.stream === true,
+      limits: {
+        ...(body.max_tokens === undefined ? {} : { max_tokens: body.max_tokens }),
+        ...(body.max_completion_tokens === undefined
+          ? {}
+          : { max_completion_tokens: body.max_completion_tokens }),
+      },
       at: Date.now(),
     }
     const n = this.perPrompt.get(prompt) ?? 0

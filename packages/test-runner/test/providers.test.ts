@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AnthropicProvider, OpenAIProvider, ProviderError, type Provider } from '../src/index.js'
+import {
+  AnthropicProvider,
+  OpenAIProvider,
+  ProviderError,
+  defaultMaxTokensField,
+  type Provider,
+} from '../src/index.js'
 import { COMPLIANCE, FakeProvider, REFUSAL } from './fake-provider.js'
 
 describe('providers against the fake OpenAI and Anthropic endpoints', () => {
@@ -44,6 +50,33 @@ describe('providers against the fake OpenAI and Anthropic endpoints', () => {
       ])
       expect(fake.calls[0]?.api).toBe(label.startsWith('openai') ? 'openai' : 'anthropic')
     }
+  })
+
+  it('send the answer-length cap in the field each kind of server reads', async () => {
+    const ask = (provider: Provider) =>
+      provider.complete({ messages: [{ role: 'user', content: 'hello' }], maxTokens: 64 })
+    fake.reset()
+    // A compatible server (Ollama, llama-cpp-python) reads only max_tokens.
+    await ask(new OpenAIProvider({ model: 'gpt-fake', baseURL: fake.openaiBaseURL }))
+    await ask(new OpenAIProvider({ model: 'gpt-fake', baseURL: fake.openaiBaseURL, stream: true }))
+    // The option wins: a gateway in front of OpenAI's o-series needs max_completion_tokens.
+    await ask(
+      new OpenAIProvider({
+        model: 'gpt-fake',
+        baseURL: fake.openaiBaseURL,
+        maxTokensField: 'max_completion_tokens',
+      }),
+    )
+    // Anthropic's Messages API has one field, max_tokens.
+    await ask(new AnthropicProvider({ model: 'claude-fake', baseURL: fake.anthropicBaseURL }))
+    expect(fake.calls.map((c) => c.limits)).toEqual([
+      { max_tokens: 64 },
+      { max_tokens: 64 },
+      { max_completion_tokens: 64 },
+      { max_tokens: 64 },
+    ])
+    expect(defaultMaxTokensField('https://api.openai.com/v1')).toBe('max_completion_tokens')
+    expect(defaultMaxTokensField('http://localhost:11434/v1')).toBe('max_tokens')
   })
 
   it('classify 429 with retry-after, 5xx, 400 and timeouts', async () => {

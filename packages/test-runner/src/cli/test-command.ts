@@ -57,6 +57,7 @@ anansi test run --provider openai|anthropic --model NAME --suite NAME[,NAME|FILE
   --max-asr RATE          exit 3 when the attack success rate is above RATE (0..1) or unknown
   --max-errors N          exit 1 when more than N scenarios end in provider errors (default 0)
   --temperature T, --max-tokens N, --stream, --timeout-ms N, --max-retries N
+  --max-tokens-field F    max_tokens | max_completion_tokens (default: the latter only for api.openai.com)
   --no-cache | --cache-dir DIR   response cache (default .anansi/cache)
   --data-dir DIR          PGlite data dir (default .anansi/test-runs); DATABASE_URL selects Postgres
   --project SLUG          project the run belongs to (default "default")
@@ -123,8 +124,12 @@ function buildProvider(
   if (name === 'openai') {
     const apiKey = env[str('api-key-env') ?? 'OPENAI_API_KEY']
     const baseURL = str('base-url') ?? env.OPENAI_BASE_URL
+    const field = str('max-tokens-field')
+    if (field !== undefined && field !== 'max_tokens' && field !== 'max_completion_tokens')
+      throw new UsageError('--max-tokens-field must be max_tokens or max_completion_tokens')
     return new OpenAIProvider({
       ...common,
+      ...(field === undefined ? {} : { maxTokensField: field }),
       ...(apiKey === undefined ? {} : { apiKey }),
       ...(baseURL === undefined ? {} : { baseURL }),
     })
@@ -209,6 +214,7 @@ async function commandRun(
       'max-errors': { type: 'string' },
       temperature: { type: 'string' },
       'max-tokens': { type: 'string' },
+      'max-tokens-field': { type: 'string' },
       'max-retries': { type: 'string' },
       'timeout-ms': { type: 'string' },
       stream: { type: 'boolean' },

@@ -12,6 +12,27 @@ export interface OpenAIProviderOptions {
   timeoutMs?: number
   /** Read the answer as a server-sent event stream. */
   stream?: boolean
+  /**
+   * The body field that carries the answer-length cap. OpenAI's API wants
+   * `max_completion_tokens` (its o-series models reject `max_tokens`); the compatible servers
+   * (Ollama, llama-cpp-python, older vLLM) read only `max_tokens` and ignore the other, answering
+   * unbounded. Default: `max_completion_tokens` for api.openai.com, `max_tokens` elsewhere.
+   */
+  maxTokensField?: MaxTokensField
+}
+
+/** The two names OpenAI-style APIs use for the answer-length cap. */
+export type MaxTokensField = 'max_tokens' | 'max_completion_tokens'
+
+/** Which field carries `maxTokens` for a base URL when the caller does not say (see the option). */
+export function defaultMaxTokensField(baseURL: string): MaxTokensField {
+  let host: string
+  try {
+    host = new URL(baseURL).hostname
+  } catch {
+    return 'max_tokens'
+  }
+  return host === 'api.openai.com' ? 'max_completion_tokens' : 'max_tokens'
 }
 
 /** Chat completions through the official `openai` client, one attempt per call. */
@@ -21,6 +42,7 @@ export class OpenAIProvider implements Provider {
   readonly endpoint: string
   private readonly client: OpenAI
   private readonly stream: boolean
+  private readonly maxTokensField: MaxTokensField
 
   constructor(options: OpenAIProviderOptions) {
     this.model = options.model
@@ -32,6 +54,7 @@ export class OpenAIProvider implements Provider {
       timeout: options.timeoutMs ?? 60_000,
     })
     this.endpoint = this.client.baseURL
+    this.maxTokensField = options.maxTokensField ?? defaultMaxTokensField(this.endpoint)
   }
 
   /** Sends one chat completion request. */
@@ -43,7 +66,7 @@ export class OpenAIProvider implements Provider {
       model: this.model,
       messages: request.messages.map((m) => ({ role: m.role, content: m.content })),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.maxTokens === undefined ? {} : { max_completion_tokens: request.maxTokens }),
+      ...(request.maxTokens === undefined ? {} : { [this.maxTokensField]: request.maxTokens }),
       ...(request.seed === undefined ? {} : { seed: request.seed }),
     }
     const requestOptions = options.signal === undefined ? {} : { signal: options.signal }
