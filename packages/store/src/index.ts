@@ -9,7 +9,7 @@ export { API_KEY_TAG, apiKeyPrefix, generateApiKey, hashApiKey } from './api-key
 export type { ApiKeyInfo, ApiKeyScope, VerifiedApiKey } from './repositories/api-keys.js'
 export type { EventQuery, InsertOutcome, StoredEvent } from './repositories/events.js'
 export type { Project } from './repositories/projects.js'
-export type { AlertQuery, NewAlert } from './repositories/alerts.js'
+export type { AlertQuery, NewAlert, RuleFiring } from './repositories/alerts.js'
 export type { DetectorStateRow } from './repositories/detector-state.js'
 export type { ProcessedBatch, ProcessedOutcome } from './repositories/processed-batch.js'
 export type { DeliveryQuery } from './repositories/webhook-deliveries.js'

@@ -23,9 +23,11 @@ import {
 import {
   acknowledgeAlert,
   getAlert,
+  lastRuleFirings,
   listAlerts,
   resolveAlert,
   type AlertQuery,
+  type RuleFiring,
 } from './repositories/alerts.js'
 import {
   createApiKey,
@@ -111,6 +113,8 @@ export interface ProjectStore {
   updateAlertRule(ruleId: string, patch: AlertRuleUpdate): Promise<AlertRule | undefined>
   deleteAlertRule(ruleId: string): Promise<boolean>
   listAlerts(query?: AlertQuery): Promise<Alert[]>
+  /** The newest alert time of each (rule, model) among these: where cooldowns resume. */
+  lastRuleFirings(ruleIds: readonly string[], models: readonly string[]): Promise<RuleFiring[]>
   getAlert(alertId: string): Promise<Alert | undefined>
   acknowledgeAlert(alertId: string): Promise<Alert | undefined>
   resolveAlert(alertId: string): Promise<Alert | undefined>
@@ -167,6 +171,7 @@ export function projectStoreFor(db: Database, projectId: string): ProjectStore {
     updateAlertRule: (ruleId, patch) => updateAlertRule(db, projectId, ruleId, patch),
     deleteAlertRule: (ruleId) => deleteAlertRule(db, projectId, ruleId),
     listAlerts: (query) => listAlerts(db, projectId, query),
+    lastRuleFirings: (ruleIds, models) => lastRuleFirings(db, projectId, ruleIds, models),
     getAlert: (alertId) => getAlert(db, projectId, alertId),
     acknowledgeAlert: (alertId) => acknowledgeAlert(db, projectId, alertId),
     resolveAlert: (alertId) => resolveAlert(db, projectId, alertId),

@@ -191,6 +191,44 @@ describe('stream processor on the embedded log', () => {
     expect(latency[0]?.baseline).toBeLessThan(107)
   })
 
+  it('a restarted processor keeps an alert rule quiet for the rest of its cooldown', async () => {
+    const project = store.forProject(projectId)
+    const model = 'cooldown-model'
+    const rule = await project.createAlertRule({
+      name: 'toxic answer, hourly',
+      metric: 'evaluator.toxicity.score',
+      model,
+      condition: { type: 'threshold', operator: 'gte', value: 0.5 },
+      severity: 'medium',
+      cooldownSeconds: 3_600,
+    })
+    const toxic = () =>
+      makeEvent({
+        model: { provider: 'openai', name: model },
+        output: { type: 'text', text: TOXIC_ANSWER },
+      })
+    const ruleAlerts = async () => (await project.listAlerts()).filter((a) => a.ruleId === rule.id)
+    const decided = (id: string) =>
+      eventually(async () => (await project.getVerdict(id)) !== undefined)
+    const first = toxic()
+    await publishEvents(bus, projectId, [first])
+    expect(await eventually(async () => (await ruleAlerts()).length === 1)).toBe(true)
+    await processor.stop()
+    processor = await start() // nothing in memory: the cooldown must come from the store
+    const second = toxic()
+    await publishEvents(bus, projectId, [second])
+    expect(await decided(second.id)).toBe(true)
+    expect((await ruleAlerts()).map((a) => a.eventId)).toEqual([first.id])
+    // The same rule still fires for another model, whose cooldown never started.
+    await project.updateAlertRule(rule.id, { model: 'cooldown-model-2' })
+    const other = makeEvent({
+      model: { provider: 'openai', name: 'cooldown-model-2' },
+      output: { type: 'text', text: TOXIC_ANSWER },
+    })
+    await publishEvents(bus, projectId, [other])
+    expect(await eventually(async () => (await ruleAlerts()).length === 2)).toBe(true)
+  })
+
   it('exposes Prometheus metrics: outcomes, stage timings and consumer lag', async () => {
     const text = await processor.metrics.registry.metrics()
     const decided = /anansi_processor_events_total\{outcome="decided"\} (\d+)/.exec(text)

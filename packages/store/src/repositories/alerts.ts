@@ -1,5 +1,5 @@
 import type { Alert, AlertStatus, Anomaly, Severity } from '@anansi/protocol'
-import { and, desc, eq, lt, or, sql, type SQL } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNotNull, lt, max, or, sql, type SQL } from 'drizzle-orm'
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core'
 import type { Database } from '../drivers/database.js'
 import { invalidArgument, wrapQueryError } from '../errors.js'
@@ -92,6 +92,46 @@ function cursor(query: AlertQuery): SQL | undefined {
     lt(alerts.createdAt, before),
     and(eq(alerts.createdAt, before), lt(alerts.id, query.beforeId)),
   )
+}
+
+/** When a rule last fired for one model: a cooldown's starting point. */
+export interface RuleFiring {
+  ruleId: string
+  model: string
+  at: Date
+}
+
+/**
+ * The newest alert of each (rule, model) among these rules and models. A processor that restarts
+ * or takes over a partition resumes the rules' cooldowns from here instead of firing again.
+ */
+export async function lastRuleFirings(
+  db: Database,
+  projectId: string,
+  ruleIds: readonly string[],
+  models: readonly string[],
+): Promise<RuleFiring[]> {
+  const ids = [...new Set(ruleIds.filter(isUuid).map((id) => id.toLowerCase()))]
+  if (ids.length === 0 || models.length === 0) return []
+  try {
+    const rows = await db
+      .select({ ruleId: alerts.ruleId, model: alerts.model, at: max(alerts.createdAt) })
+      .from(alerts)
+      .where(
+        and(
+          eq(alerts.projectId, projectId),
+          inArray(alerts.ruleId, ids),
+          inArray(alerts.model, [...new Set(models)]),
+          isNotNull(alerts.model),
+        ),
+      )
+      .groupBy(alerts.ruleId, alerts.model)
+    return rows.flatMap(({ ruleId, model, at }) =>
+      ruleId === null || model === null || at === null ? [] : [{ ruleId, model, at }],
+    )
+  } catch (cause) {
+    throw wrapQueryError('last rule firings', cause)
+  }
 }
 
 /** Lists the project's alerts, newest first, optionally by status and before a cursor. */

@@ -1,5 +1,5 @@
 import type { AlertRule, Anomaly } from '@anansi/protocol'
-import type { NewAlert } from '@anansi/store'
+import type { NewAlert, RuleFiring } from '@anansi/store'
 import type { Observation } from '../anomaly/observations.js'
 import { RateWindow } from './rate-window.js'
 
@@ -13,6 +13,12 @@ export interface RuleInput {
   observations: readonly Observation[]
   anomalies: readonly Anomaly[]
 }
+
+/** Where cooldowns resume from: the newest stored alert of each (rule, model). */
+export type LastFirings = (
+  ruleIds: readonly string[],
+  models: readonly string[],
+) => Promise<readonly RuleFiring[]>
 
 interface RuleModelState {
   partition: number
@@ -33,20 +39,66 @@ function round(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(3)
 }
 
+function applies(rule: AlertRule, model: string): boolean {
+  return rule.enabled && (rule.model === undefined || rule.model === model)
+}
+
+function stateKey(ruleId: string, model: string): string {
+  return `${ruleId}\u0000${model}`
+}
+
 /**
  * Turns a project's alert rules and one event's observations and anomalies into alerts. Keeps the
- * cooldowns and rate windows per (rule, model) in memory. The dedupe key is the rule and the event,
- * so a re-delivered event can never raise a second alert for the same rule.
+ * cooldowns and rate windows per (rule, model) in memory; cooldowns are seeded from the stored
+ * alerts (`restore`) whenever a (rule, model) has no state here, so a restarted processor or the
+ * member that takes over a partition does not fire again inside a cooldown. The dedupe key is the
+ * rule and the event, so a re-delivered event can never raise a second alert for the same rule.
  */
 export class RuleEngine {
   private readonly state = new Map<string, RuleModelState>()
+
+  /**
+   * Loads the cooldown start of every (rule, model) that applies, has a cooldown and has no state
+   * yet, with one query. Call before `evaluate` for a batch's models; states it creates belong to `partition`.
+   */
+  async restore(
+    rules: readonly AlertRule[],
+    models: readonly string[],
+    partition: number,
+    lastFirings: LastFirings,
+  ): Promise<void> {
+    const missing = rules.flatMap((rule) =>
+      models
+        .filter(
+          (model) =>
+            rule.cooldownSeconds > 0 &&
+            applies(rule, model) &&
+            !this.state.has(stateKey(rule.id, model)),
+        )
+        .map((model) => ({ ruleId: rule.id, model })),
+    )
+    if (missing.length === 0) return
+    const firings = await lastFirings(
+      [...new Set(missing.map((m) => m.ruleId))],
+      [...new Set(missing.map((m) => m.model))],
+    )
+    const latest = new Map(
+      firings.map((f) => [stateKey(f.ruleId.toLowerCase(), f.model), f.at.getTime()]),
+    )
+    for (const { ruleId, model } of missing) {
+      const at = latest.get(stateKey(ruleId.toLowerCase(), model))
+      this.state.set(stateKey(ruleId, model), {
+        partition,
+        ...(at === undefined ? {} : { lastFiredAt: at }),
+      })
+    }
+  }
 
   /** Alerts the event raises under `rules` (disabled rules and other models' rules are skipped). */
   evaluate(rules: readonly AlertRule[], input: RuleInput): NewAlert[] {
     const alerts: NewAlert[] = []
     for (const rule of rules) {
-      if (!rule.enabled) continue
-      if (rule.model !== undefined && rule.model !== input.model) continue
+      if (!applies(rule, input.model)) continue
       const fired = this.check(rule, input)
       if (fired === undefined) continue
       const state = this.stateOf(rule, input)
@@ -79,7 +131,7 @@ export class RuleEngine {
   }
 
   private stateOf(rule: AlertRule, input: RuleInput): RuleModelState {
-    const key = `${rule.id}\u0000${input.model}`
+    const key = stateKey(rule.id, input.model)
     let state = this.state.get(key)
     if (state === undefined) {
       state = { partition: input.partition }

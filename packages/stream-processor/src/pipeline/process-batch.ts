@@ -171,9 +171,8 @@ async function processProject(
   timings.evaluateMs += performance.now() - mark
   mark = performance.now()
 
-  const missing = [
-    ...new Set(fresh.map((item) => storableModel(item.envelope.event.model.name))),
-  ].filter((model) => !deps.detectors.has(projectId, model))
+  const models = [...new Set(fresh.map((item) => storableModel(item.envelope.event.model.name)))]
+  const missing = models.filter((model) => !deps.detectors.has(projectId, model))
   if (missing.length > 0) {
     const rows = await project.loadDetectorStates(missing)
     for (const model of missing)
@@ -184,6 +183,10 @@ async function processProject(
         rows.filter((row) => row.model === model),
       )
   }
+
+  await deps.rules.restore(settings.rules, models, partition, (ruleIds, names) =>
+    project.lastRuleFirings(ruleIds, names),
+  )
 
   const decidedVerdicts = new Map<Decoded, Verdict>()
   const failed: ProjectOutcome['failed'] = []
