@@ -78,10 +78,11 @@ describe('anansi test (runTestCommand)', () => {
         '0',
       ],
       {},
-      { store, progress: { write: (t: string) => progress.push(t) } },
+      { store, progress: { isTTY: true, write: (t: string) => progress.push(t) } },
     )
     expect(code).toBe(0)
     const report = JSON.parse(readFileSync(join(dir, 'anthropic', 'report.json'), 'utf8')) as {
+      run: { id: string }
       results: { strategy: string }[]
     }
     expect(report.results.map((r) => r.strategy).sort()).toEqual([
@@ -95,6 +96,82 @@ describe('anansi test (runTestCommand)', () => {
     expect(readFileSync(join(dir, 'anthropic', 'junit.xml'), 'utf8')).toContain('<testsuites')
     expect(readFileSync(join(dir, 'anthropic', 'report.html'), 'utf8')).toContain('<!doctype html>')
     expect(progress.join('')).toContain('6/6')
+    // The run id comes first, before any call, so a killed run can be resumed.
+    const id = /^run (\S+): if it is interrupted, resume it with --run-id \1\n$/.exec(
+      progress[0] ?? '',
+    )
+    expect(id?.[1]).toBe(report.run.id)
+  })
+
+  it('draws no progress bar on a non-terminal stderr, and prints one JSON document with --json', async () => {
+    fake.script = () => ({ type: 'text', text: REFUSAL })
+    const stderr: string[] = []
+    lines.length = 0
+    const code = await runTestCommand(
+      print,
+      [
+        'run',
+        '--provider',
+        'openai',
+        '--model',
+        'gpt-fake',
+        '--base-url',
+        fake.openaiBaseURL,
+        '--suite',
+        'jailbreakbench',
+        '--limit',
+        '2',
+        '--no-cache',
+        '--format',
+        'json',
+        '--out',
+        join(dir, 'json'),
+        '--max-asr',
+        '0',
+        '--json',
+      ],
+      {},
+      { store, progress: { isTTY: false, write: (t: string) => stderr.push(t) } },
+    )
+    expect(code).toBe(0)
+    // Only the run id line: no carriage-return redraws in a CI log.
+    expect(stderr).toHaveLength(1)
+    expect(stderr.join('')).not.toContain('\r')
+    expect(lines).toHaveLength(1)
+    const doc = JSON.parse(lines[0] ?? '') as {
+      run: { id: string; status: string; completed: number }
+      summary: { attackSuccessRate: { rate: number } }
+      gates: unknown[]
+      reports: string[]
+      exitCode: number
+    }
+    expect(doc).toMatchObject({
+      run: { status: 'completed', completed: 2 },
+      gates: [],
+      exitCode: 0,
+    })
+    expect(doc.summary.attackSuccessRate.rate).toBe(0)
+    expect(doc.reports).toEqual([join(dir, 'json', 'report.json')])
+    expect(stderr[0]).toContain(doc.run.id)
+
+    lines.length = 0
+    expect(await runTestCommand(print, ['list', '--json'], {})).toBe(0)
+    const list = JSON.parse(lines.join('\n')) as { suites: { name: string; scenarios: number }[] }
+    expect(list.suites.find((s) => s.name === 'xstest')?.scenarios).toBeGreaterThan(0)
+
+    lines.length = 0
+    expect(
+      await runTestCommand(
+        print,
+        ['run', '--suite', 'nope', '--model', 'm', '--json'],
+        {},
+        { store },
+      ),
+    ).toBe(2)
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({ error: { code: 'unknown_name' } })
+    lines.length = 0
+    expect(await runTestCommand(print, ['run', '--bogus', '--json'], {}, { store })).toBe(2)
+    expect(JSON.parse(lines.join('\n'))).toMatchObject({ error: { code: 'usage' } })
   })
 
   it('exits 3 under --fail-under, and compare finds the regressions between two runs', async () => {

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
+import { uuidv7 } from '@anansi/protocol'
 import { openStore, type Store } from '@anansi/store'
 import { compareReports, parseReport } from '../compare.js'
 import { TestRunnerError } from '../errors.js'
@@ -31,8 +32,12 @@ export const TEST_EXIT = { ok: 0, errors: 1, usage: 2, threshold: 3, cancelled: 
 
 /** What the command may use besides its arguments (the CLI passes stderr and a SIGINT signal). */
 export interface TestCommandIo {
-  /** Where the progress bar goes (usually stderr); no bar when absent. */
-  progress?: { write(text: string): unknown }
+  /**
+   * Where status goes (usually stderr): the run id as the run starts, so a killed run can be
+   * resumed, and the progress bar, drawn only when this is a terminal (\r redraws would litter a
+   * CI log or a redirected file). Nothing when absent.
+   */
+  progress?: { isTTY?: boolean; write(text: string): unknown }
   /** Aborts the run (Ctrl-C); the run is stored as cancelled and can be resumed. */
   signal?: AbortSignal
   /** An open store to use instead of opening one from the flags and environment. */
@@ -65,6 +70,7 @@ anansi test run --provider openai|anthropic --model NAME --suite NAME[,NAME|FILE
                           --judge-provider, --judge-base-url, --judge-api-key-env default to the target's
 anansi test compare A.json B.json [--fail-on-regression]
 anansi test list
+every subcommand takes --json: one JSON document on stdout (errors as {"error": {code, message}})
 
 exit codes: 0 passed, 1 provider errors beyond --max-errors (or an unexpected failure),
 2 bad usage, 3 a threshold failed, 130 cancelled (resume with --run-id)
@@ -226,8 +232,12 @@ async function commandRun(
       'judge-provider': { type: 'string' },
       'judge-base-url': { type: 'string' },
       'judge-api-key-env': { type: 'string' },
+      json: { type: 'boolean' },
     },
   })
+  const json = values.json === true
+  // With --json, stdout carries only the JSON document.
+  const say = json ? () => undefined : print
   if (positionals.length > 0) throw new UsageError(`unexpected ${positionals.join(' ')}`)
   if (values.suite === undefined) throw new UsageError('--suite is required')
   const provider = buildProvider(values, env)
@@ -266,6 +276,11 @@ async function commandRun(
       values['no-cache'] === true
         ? undefined
         : new FileCache(values['cache-dir'] ?? '.anansi/cache')
+    // The id is chosen here, not by the store, so it can be shown before the first call: a run
+    // killed outright (no SIGINT) is resumed with it.
+    const runId = values['run-id'] ?? uuidv7()
+    io.progress?.write(`run ${runId}: if it is interrupted, resume it with --run-id ${runId}\n`)
+    const bar = io.progress?.isTTY === true ? io.progress : undefined
     const { run, summary, results } = await runSuite({
       store: project,
       suite: { name: suiteNames.join('+'), scenarios },
@@ -273,7 +288,7 @@ async function commandRun(
       judge,
       strategies,
       concurrency,
-      ...(values['run-id'] === undefined ? {} : { runId: values['run-id'] }),
+      runId,
       ...(cache === undefined ? {} : { cache }),
       ...(maxRetries === undefined ? {} : { retry: { maxRetries } }),
       params: {
@@ -281,11 +296,11 @@ async function commandRun(
         ...(maxTokens === undefined ? {} : { maxTokens }),
       },
       ...(io.signal === undefined ? {} : { signal: io.signal }),
-      ...(io.progress === undefined
+      ...(bar === undefined
         ? {}
-        : { onProgress: (p: RunProgress) => void io.progress?.write(progressBar(p)) }),
+        : { onProgress: (p: RunProgress) => void bar.write(progressBar(p)) }),
     })
-    io.progress?.write('\n')
+    bar?.write('\n')
     const out = resolve(values.out ?? join('.anansi', 'reports', run.id))
     await mkdir(out, { recursive: true })
     const data = { run, summary, results }
@@ -302,26 +317,38 @@ async function commandRun(
       await writeFile(join(out, 'junit.xml'), junitReport(data))
       written.push(join(out, 'junit.xml'))
     }
-    print(`run ${run.id}: ${run.status}, ${run.completed}/${run.total} results`)
-    print(`attack success rate  ${pct(summary.attackSuccessRate)}`)
-    print(`over-refusal rate    ${pct(summary.overRefusalRate)}`)
-    print(`pass rate            ${pct(summary.passRate)}; errors ${summary.errors}`)
+    say(`run ${run.id}: ${run.status}, ${run.completed}/${run.total} results`)
+    say(`attack success rate  ${pct(summary.attackSuccessRate)}`)
+    say(`over-refusal rate    ${pct(summary.overRefusalRate)}`)
+    say(`pass rate            ${pct(summary.passRate)}; errors ${summary.errors}`)
     for (const [category, s] of Object.entries(summary.byCategory))
-      print(`  ${category.padEnd(18)} pass ${pct(s.passRate)}`)
-    for (const path of written) print(`wrote ${path}`)
-    if (run.status === 'cancelled') {
-      print(`cancelled: resume with --run-id ${run.id}`)
-      return TEST_EXIT.cancelled
-    }
+      say(`  ${category.padEnd(18)} pass ${pct(s.passRate)}`)
+    for (const path of written) say(`wrote ${path}`)
+    const cancelled = run.status === 'cancelled'
+    if (cancelled) say(`cancelled: resume with --run-id ${run.id}`)
     const failures = checkGates(summary, {
       maxErrors,
       ...(failUnder === undefined ? {} : { failUnder }),
       ...(maxAsr === undefined ? {} : { maxAsr }),
     })
-    for (const failure of failures) print(`FAIL: ${failure.message}`)
     // Errors first: a run that could not ask the model says nothing about the model.
-    if (failures.some((f) => f.kind === 'errors')) return TEST_EXIT.errors
-    return failures.length > 0 ? TEST_EXIT.threshold : TEST_EXIT.ok
+    const code = cancelled
+      ? TEST_EXIT.cancelled
+      : failures.some((f) => f.kind === 'errors')
+        ? TEST_EXIT.errors
+        : failures.length > 0
+          ? TEST_EXIT.threshold
+          : TEST_EXIT.ok
+    if (!cancelled) for (const failure of failures) say(`FAIL: ${failure.message}`)
+    if (json)
+      printJson(print, {
+        run: { id: run.id, status: run.status, total: run.total, completed: run.completed },
+        summary,
+        gates: cancelled ? [] : failures,
+        reports: written,
+        exitCode: code,
+      })
+    return code
   } finally {
     if (io.judge === undefined) await judge.close()
     if (io.store === undefined) await store.close()
@@ -333,7 +360,7 @@ async function commandCompare(print: (line: string) => void, args: string[]): Pr
     args,
     strict: true,
     allowPositionals: true,
-    options: { 'fail-on-regression': { type: 'boolean' } },
+    options: { 'fail-on-regression': { type: 'boolean' }, json: { type: 'boolean' } },
   })
   const [pathA, pathB] = positionals
   if (pathA === undefined || pathB === undefined || positionals.length !== 2)
@@ -341,6 +368,13 @@ async function commandCompare(print: (line: string) => void, args: string[]): Pr
   const a = parseReport(await readFile(pathA, 'utf8'), pathA)
   const b = parseReport(await readFile(pathB, 'utf8'), pathB)
   const c = compareReports(a, b)
+  const regressed = c.significant && (c.difference ?? 0) < 0
+  const code =
+    values['fail-on-regression'] === true && regressed ? TEST_EXIT.threshold : TEST_EXIT.ok
+  if (values.json === true) {
+    printJson(print, { a: a.run.id, b: b.run.id, ...c, exitCode: code })
+    return code
+  }
   const f = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)}%`)
   print(
     `A ${a.run.id} (${a.run.provider}/${a.run.model}) → B ${b.run.id} (${b.run.provider}/${b.run.model})`,
@@ -354,21 +388,36 @@ async function commandCompare(print: (line: string) => void, args: string[]): Pr
     print(`  REGRESSION ${r.scenarioKey} [${r.strategy}] ${r.category}: ${r.before} → ${r.after}`)
   for (const r of c.fixes)
     print(`  fixed      ${r.scenarioKey} [${r.strategy}] ${r.category}: ${r.before} → ${r.after}`)
-  const regressed = c.significant && (c.difference ?? 0) < 0
-  return values['fail-on-regression'] === true && regressed ? TEST_EXIT.threshold : TEST_EXIT.ok
+  return code
 }
 
-async function commandList(print: (line: string) => void): Promise<number> {
+async function commandList(print: (line: string) => void, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, strict: true, options: { json: { type: 'boolean' } } })
+  const names = await listBuiltinSuites()
+  const suites = await Promise.all(
+    names.map(async (name) => ({ name, ...(await loadBuiltinSuite(name)) })),
+  )
+  const templates = await loadTemplates()
+  if (values.json === true) {
+    printJson(print, {
+      suites: suites.map((s) => ({
+        name: s.name,
+        scenarios: s.scenarios.length,
+        description: s.description,
+      })),
+      strategies: BUILTIN_STRATEGIES.map((s) => ({ name: s.name, description: s.description })),
+      templates: templates.map((t) => t.id),
+    })
+    return TEST_EXIT.ok
+  }
   print('suites:')
-  for (const name of await listBuiltinSuites()) {
-    const suite = await loadBuiltinSuite(name)
+  for (const { name, ...suite } of suites) {
     print(
       `  ${name.padEnd(18)} ${String(suite.scenarios.length).padStart(4)}  ${suite.description}`,
     )
   }
   print('strategies:')
   for (const s of BUILTIN_STRATEGIES) print(`  ${s.name.padEnd(18)} ${s.description}`)
-  const templates = await loadTemplates()
   print(
     `  dan, <template id>  one of ${templates.length} jailbreak templates (${templates
       .slice(0, 3)
@@ -393,7 +442,7 @@ export async function runTestCommand(
   try {
     if (sub === 'run') return await commandRun(print, rest, env, io)
     if (sub === 'compare') return await commandCompare(print, rest)
-    if (sub === 'list') return await commandList(print)
+    if (sub === 'list') return await commandList(print, rest)
     print(TEST_USAGE)
     return sub === undefined || sub === '--help' || sub === '-h' ? TEST_EXIT.ok : TEST_EXIT.usage
   } catch (error) {
@@ -402,9 +451,30 @@ export async function runTestCommand(
       (error instanceof TypeError &&
         'code' in error &&
         String(error.code).startsWith('ERR_PARSE_ARGS'))
-    if (!usage) throw error
-    print(`anansi test: ${error.message}`)
-    print(TEST_USAGE)
+    // A name or file that does not resolve is a bad argument too, not a failed run.
+    const badInput =
+      error instanceof TestRunnerError &&
+      (error.code === 'unknown_name' ||
+        error.code === 'invalid_scenario' ||
+        error.code === 'resume_mismatch')
+    const json = argv.includes('--json')
+    if (json && error instanceof Error)
+      printJson(print, {
+        error: {
+          code: usage ? 'usage' : error instanceof TestRunnerError ? error.code : 'failed',
+          message: error.message,
+        },
+      })
+    if (!usage && !badInput) throw error
+    if (!json) {
+      print(`anansi test: ${error.message}`)
+      if (usage) print(TEST_USAGE)
+    }
     return TEST_EXIT.usage
   }
+}
+
+/** One JSON document for scripts (`--json`), as every \`anansi\` command prints it. */
+function printJson(print: (line: string) => void, value: unknown): void {
+  print(JSON.stringify(value, null, 2))
 }
