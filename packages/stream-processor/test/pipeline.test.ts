@@ -1,11 +1,16 @@
 import { PGlite } from '@electric-sql/pglite'
 import { createEmbeddedBus, fromPglite, type EmbeddedBus } from '@anansi/bus'
-import { EvaluatorSuite } from '@anansi/evaluator'
+import { DEFAULT_POLICY, EvaluatorSuite } from '@anansi/evaluator'
 import { TOPICS, verdictEnvelopeSchema } from '@anansi/protocol'
 import { openStore, queryRows, type Store } from '@anansi/store'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { deadLetterSchema, startStreamProcessor, type StreamProcessor } from '../src/index.js'
+import {
+  ProcessorError,
+  deadLetterSchema,
+  startStreamProcessor,
+  type StreamProcessor,
+} from '../src/index.js'
 import {
   BENIGN_ANSWER,
   TOXIC_ANSWER,
@@ -227,6 +232,86 @@ describe('stream processor on the embedded log', () => {
     })
     await publishEvents(bus, projectId, [other])
     expect(await eventually(async () => (await ruleAlerts()).length === 2)).toBe(true)
+  })
+
+  it("decides a project's events under that project's policy", async () => {
+    // The default policy with thresholds overridden: 1 lets an answer through unless the model is
+    // certain; 0 flags everything. The toxic answer also reads as biased, so lenient raises both.
+    const withThresholds = (name: string, thresholds: Record<string, number>) => ({
+      ...DEFAULT_POLICY,
+      name,
+      evaluators: {
+        ...DEFAULT_POLICY.evaluators,
+        ...Object.fromEntries(
+          Object.entries(thresholds).map(([evaluator, threshold]) => [
+            evaluator,
+            { blocks: true, threshold },
+          ]),
+        ),
+      },
+    })
+    const lenient = await store.createProject({ name: 'lenient', slug: 'lenient' })
+    await store.updateProjectSettings(lenient.id, {
+      policy: withThresholds('lenient', { toxicity: 1, bias: 1 }),
+    })
+    const strict = await store.createProject({ name: 'strict', slug: 'strict' })
+    await store.updateProjectSettings(strict.id, {
+      policy: withThresholds('strict', { toxicity: 0 }),
+    })
+    const toxic = makeEvent({ output: { type: 'text', text: TOXIC_ANSWER } })
+    const benign = makeEvent({ output: { type: 'text', text: BENIGN_ANSWER } })
+    const underDefault = makeEvent({ output: { type: 'text', text: TOXIC_ANSWER } })
+    await publishEvents(bus, lenient.id, [toxic])
+    await publishEvents(bus, strict.id, [benign])
+    await publishEvents(bus, projectId, [underDefault])
+    const verdictOf = async (project: string, eventId: string) => {
+      expect(
+        await eventually(
+          async () => (await store.forProject(project).getVerdict(eventId)) !== undefined,
+        ),
+      ).toBe(true)
+      return store.forProject(project).getVerdict(eventId)
+    }
+    const blocked = await verdictOf(projectId, underDefault.id)
+    expect(blocked?.safe).toBe(false)
+    const allowed = await verdictOf(lenient.id, toxic.id)
+    // The models still flag it (stored as they answered); only the project's thresholds let it pass.
+    const overridden = allowed?.evaluations.filter(
+      (e) => e.evaluator === 'toxicity' || e.evaluator === 'bias',
+    )
+    expect(overridden?.some((e) => e.flagged)).toBe(true)
+    expect(Math.max(...(overridden ?? []).map((e) => e.score))).toBeLessThan(1)
+    expect(allowed?.safe).toBe(true)
+    expect(allowed?.policy).toBe('lenient')
+    const flagged = await verdictOf(strict.id, benign.id)
+    expect(flagged?.safe).toBe(false)
+    expect(flagged?.action).toBe('block')
+    expect(flagged?.policy).toBe('strict')
+  })
+
+  it('falls back to the default policy for an invalid stored one, and says why once', async () => {
+    const broken = await store.createProject({ name: 'broken', slug: 'broken' })
+    await store.updateProjectSettings(broken.id, {
+      policy: { evaluators: { toxicity: { threshold: 7 } } }, // thresholds are scores in [0, 1]
+    })
+    const toxic = makeEvent({ output: { type: 'text', text: TOXIC_ANSWER } })
+    const benign = makeEvent({ output: { type: 'text', text: BENIGN_ANSWER } })
+    await publishEvents(bus, broken.id, [toxic])
+    await publishEvents(bus, broken.id, [benign]) // a second batch reloads the settings (TTL 0)
+    const project = store.forProject(broken.id)
+    expect(await eventually(async () => (await project.getVerdict(benign.id)) !== undefined)).toBe(
+      true,
+    )
+    expect((await project.getVerdict(toxic.id))?.safe).toBe(false)
+    expect((await project.getVerdict(toxic.id))?.policy).toBe('default')
+    expect((await project.getVerdict(benign.id))?.safe).toBe(true)
+    const policyErrors = reported.filter(
+      (error) => error instanceof ProcessorError && error.code === 'invalid_policy',
+    )
+    expect(policyErrors).toHaveLength(1)
+    expect(String(policyErrors[0])).toContain(broken.id)
+    expect(String(policyErrors[0])).toContain('threshold')
+    reported.splice(0, reported.length, ...reported.filter((e) => !policyErrors.includes(e)))
   })
 
   it('exposes Prometheus metrics: outcomes, stage timings and consumer lag', async () => {

@@ -20,6 +20,8 @@ interface Cached {
  */
 export class ProjectSettingsCache {
   private readonly cache = new Map<string, Cached>()
+  /** The broken policy last reported per project: each one is reported once, not per reload. */
+  private readonly reportedInvalid = new Map<string, string>()
 
   constructor(
     private readonly store: Store,
@@ -46,14 +48,19 @@ export class ProjectSettingsCache {
     const parsed = verdictPolicySchema.safeParse(configured)
     if (!parsed.success) {
       // A broken policy must not stop the project's events; the default is the safe choice.
-      this.report(
-        new ProcessorError(
-          'invalid_policy',
-          `project ${projectId} has an invalid verdict policy, using the default: ${parsed.error.message}`,
-        ),
-      )
+      const written = JSON.stringify(configured)
+      if (this.reportedInvalid.get(projectId) !== written) {
+        this.reportedInvalid.set(projectId, written)
+        this.report(
+          new ProcessorError(
+            'invalid_policy',
+            `project ${projectId} has an invalid verdict policy, using the default: ${parsed.error.message}`,
+          ),
+        )
+      }
       return { policy: DEFAULT_POLICY, rules }
     }
+    this.reportedInvalid.delete(projectId)
     return { policy: parsed.data, rules }
   }
 }
