@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { distributedConfigSchema, embeddedConfigSchema } from '../config.js'
+import { detectorConfigSchema } from '../detector-config.js'
 import { EXIT } from './exit-codes.js'
 
 const doc = readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8')
@@ -18,6 +19,7 @@ describe('docs/configuration.md', () => {
     const cases = [
       ['`anansi dev`', embeddedConfigSchema],
       ['`anansi start', distributedConfigSchema],
+      ['Anomaly detectors', detectorConfigSchema],
     ] as const
     for (const [heading, schema] of cases) {
       const rows = tableRows(heading)

@@ -5,6 +5,7 @@ import { EvaluatorSuite } from '@anansi/evaluator'
 import { uuidv7 } from '@anansi/protocol'
 import { openStore } from '@anansi/store'
 import { readEmbeddedConfig } from '../config.js'
+import { readDetectorConfig } from '../detector-config.js'
 import { ensureDefaultProject } from '../default-project.js'
 import { startPlatform } from '../platform/platform.js'
 import { embeddedDatabaseHolder } from './embedded-database-holder.js'
@@ -26,6 +27,7 @@ export async function runDev(
   stop: AbortSignal = untilStopped(),
 ): Promise<number> {
   const config = readEmbeddedConfig(env)
+  const detectors = readDetectorConfig(env)
   // PGlite takes no lock of its own: a second process on the same directory would corrupt it.
   for (const dir of [config.databaseDir, config.logDir]) {
     const holder = embeddedDatabaseHolder(dir)
@@ -61,6 +63,7 @@ export async function runDev(
       suite,
       roles: { ingest: { host: config.host, port: config.port }, processor: true },
       eventPartitions: 4,
+      detectors,
       allowPrivateWebhookTargets: config.allowPrivateWebhooks,
       api: config.api,
       replicaId: 'dev',

@@ -2,6 +2,7 @@ import { createKafkaBus } from '@anansi/bus'
 import { EvaluatorSuite } from '@anansi/evaluator'
 import { openStore } from '@anansi/store'
 import { ingestApiSettingsOf, readDistributedConfig } from '../config.js'
+import { readDetectorConfig } from '../detector-config.js'
 import { startPlatform, type PlatformRoles } from '../platform/platform.js'
 import { untilStopped } from '../platform/until-stopped.js'
 import type { Print } from './dev.js'
@@ -21,6 +22,7 @@ export async function runStart(
   stop: AbortSignal = untilStopped(),
 ): Promise<number> {
   const config = readDistributedConfig(env)
+  const detectors = readDetectorConfig(env)
   const roles: PlatformRoles = {
     ...(role === 'processor'
       ? {}
@@ -48,6 +50,7 @@ export async function runStart(
         ? {}
         : { eventPartitions: config.ANANSI_EVENT_PARTITIONS }),
       processorGroup: config.ANANSI_PROCESSOR_GROUP,
+      detectors,
       allowPrivateWebhookTargets: config.ANANSI_ALLOW_PRIVATE_WEBHOOKS,
       api: ingestApiSettingsOf(config),
       ...(config.ANANSI_REPLICA_ID === undefined ? {} : { replicaId: config.ANANSI_REPLICA_ID }),

@@ -12,7 +12,12 @@ import {
   type RateLimitOptions,
 } from '@anansi/ingest-api'
 import type { Store } from '@anansi/store'
-import { ensureTopics, startStreamProcessor, type StreamProcessor } from '@anansi/stream-processor'
+import {
+  ensureTopics,
+  startStreamProcessor,
+  type DetectorSettingsInput,
+  type StreamProcessor,
+} from '@anansi/stream-processor'
 import { createTestRunService } from '@anansi/test-runner'
 import { uuidv7 } from '@anansi/protocol'
 import { serveProcessorHttp } from './processor-http.js'
@@ -35,6 +40,8 @@ export interface PlatformOptions {
   eventPartitions?: number
   /** Consumer group of the processors (all processors of a deployment share it). */
   processorGroup?: string
+  /** Anomaly-detector settings of the processor (the library's defaults when absent). */
+  detectors?: DetectorSettingsInput
   /** Deliver webhooks to private/loopback addresses too (local development only). */
   allowPrivateWebhookTargets?: boolean
   /** Browser origins allowed by CORS and the per-key rate limit of the ingest API. */
@@ -85,6 +92,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         ...(options.eventPartitions === undefined
           ? {}
           : { eventPartitions: options.eventPartitions }),
+        ...(options.detectors === undefined ? {} : { detectors: options.detectors }),
         webhooks: { allowPrivate: options.allowPrivateWebhookTargets ?? false },
         report,
       })
