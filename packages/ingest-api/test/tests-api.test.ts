@@ -11,7 +11,7 @@ import {
   type TestRunSocketMessage,
   type TestRunSummary,
 } from '@anansi/protocol'
-import type { ProjectStore, TestResultInput } from '@anansi/store'
+import type { ProjectStore, TestResultInput, TestRun } from '@anansi/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { z } from 'zod'
@@ -58,6 +58,8 @@ class FakeRunner implements TestRunService {
     { project: ProjectStore; listeners: Set<(event: TestRunEvent) => void> }
   >()
   reject: TestRunStartResult | undefined
+  /** Runs whose executing process is gone (a restart), as the real runner would tell. */
+  readonly gone = new Set<string>()
 
   async start(project: ProjectStore, request: TestRunRequest): Promise<TestRunStartResult> {
     this.requests.push(request)
@@ -91,6 +93,17 @@ class FakeRunner implements TestRunService {
     if (entry === undefined || entry.project.projectId !== projectId) return undefined
     entry.listeners.add(listener)
     return () => void entry.listeners.delete(listener)
+  }
+
+  async settle(project: ProjectStore, run: TestRun): Promise<TestRun> {
+    if (!this.gone.has(run.id)) return run
+    return (await project.updateTestRun(run.id, { status: 'failed', error: 'interrupted' })) ?? run
+  }
+
+  /** Forgets a run as a restart would: it stays `running` in the store, executing nowhere. */
+  restart(runId: string): void {
+    this.active.delete(runId)
+    this.gone.add(runId)
   }
 
   /** Stores one result and tells the subscribers. */
@@ -577,6 +590,34 @@ describe('WS /ws/tests/{id}', () => {
     expect(await socket.closed).toBe(1000)
     expect(socket.messages).toHaveLength(1)
     expect(socket.messages[0]).toMatchObject({ type: 'status', run: { status: 'cancelled' } })
+  })
+
+  it('settles a run interrupted by a restart: status, list, cancel and the socket all end it', async () => {
+    const run = await startRun()
+    await runner.progress(run.id, 1)
+    runner.restart(run.id)
+    const socket = await follow(run.id, h.keys.a.read)
+    expect(await socket.closed).toBe(1000)
+    expect(socket.messages).toHaveLength(1)
+    expect(socket.messages[0]).toMatchObject({ type: 'status', run: { status: 'failed' } })
+    const status = testRunSchema.parse(
+      (await call('GET', `/api/v1/tests/${run.id}/status`, h.keys.a.read)).body,
+    )
+    expect(status).toMatchObject({ status: 'failed', error: 'interrupted', completed: 1 })
+    const res = await call('DELETE', `/api/v1/tests/${run.id}`, h.keys.a.admin)
+    expect(expectError(res, 409, 'conflict').message).toMatch(/already ended \(failed\)/)
+  })
+
+  it('settles an interrupted run in the list and on the first cancel', async () => {
+    const listed = await startRun()
+    runner.restart(listed.id)
+    const list = await call('GET', '/api/v1/tests?limit=5', h.keys.a.read)
+    const runs = z.object({ runs: z.array(testRunSchema) }).parse(list.body).runs
+    expect(runs.find((r) => r.id === listed.id)?.status).toBe('failed')
+    const cancelled = await startRun()
+    runner.restart(cancelled.id)
+    const res = await call('DELETE', `/api/v1/tests/${cancelled.id}`, h.keys.a.admin)
+    expect(expectError(res, 409, 'conflict').message).toMatch(/already ended \(failed\)/)
   })
 
   it('follows a run executing elsewhere by re-reading the store', async () => {

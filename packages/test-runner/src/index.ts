@@ -119,6 +119,7 @@ export {
 } from './compare.js'
 export { TEST_EXIT, TEST_USAGE, runTestCommand, type TestCommandIo } from './cli/test-command.js'
 export {
+  INTERRUPTED,
   createTestRunService,
   toProgressMessage,
   type TestRunRejection,

@@ -1,14 +1,21 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { spawnSync } from 'node:child_process'
+import { hostname, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { getEventListeners } from 'node:events'
 import type { EvaluatorSuite } from '@anansi/evaluator'
-import { testRunRequestSchema, type TestRunEvent, type TestRunRequestInput } from '@anansi/protocol'
+import {
+  jsonValueSchema,
+  testRunRequestSchema,
+  type TestRunEvent,
+  type TestRunRequestInput,
+} from '@anansi/protocol'
 import { openStore, type ProjectStore, type Store } from '@anansi/store'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import {
+  INTERRUPTED,
   ProviderError,
   createTestRunService,
   decidePass,
@@ -172,6 +179,48 @@ describe('createTestRunService', () => {
     expect(run?.completed).toBeLessThan(4)
     expect(await runner.cancel(project.projectId, started.run.id)).toBe(false)
     expect(await runner.cancel('00000000-0000-4000-8000-000000000000', started.run.id)).toBe(false)
+    await runner.close()
+  })
+
+  it('settles a run whose process is gone as failed, and leaves runs that may be alive alone', async () => {
+    fake.script = () => ({ type: 'hang' })
+    const runner = service()
+    const sibling = service()
+    const started = await sibling.start(project, request({ concurrency: 1 }))
+    if (!started.ok) throw new Error(started.message)
+    // The owner is stored with the run (never shown by the API: its config schema drops it).
+    expect(started.run.config).toMatchObject({
+      runner: { host: hostname(), pid: process.pid },
+    })
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid
+    const stranded = async (runner?: unknown) =>
+      project.createTestRun({
+        provider: 'openai',
+        model: 'gpt-fake',
+        suite: 'mini',
+        config: runner === undefined ? {} : { runner: jsonValueSchema.parse(runner) },
+        total: 4,
+        status: 'running',
+      })
+    const me = { host: hostname(), pid: process.pid }
+    const crashed = await stranded({ ...me, pid: deadPid, instance: 'x' })
+    const closed = await stranded({ ...me, instance: 'a-service-closed-in-this-process' })
+    const remote = await stranded({ host: 'another-replica', pid: deadPid, instance: 'x' })
+    const ownerless = await stranded()
+    for (const run of [crashed, closed]) {
+      const settled = await runner.settle(project, run)
+      expect(settled).toMatchObject({ status: 'failed', error: INTERRUPTED })
+      expect((await project.getTestRun(run.id))?.status).toBe('failed')
+    }
+    // Another host may still run it; a run without an owner is the CLI's to resume.
+    for (const run of [remote, ownerless])
+      expect((await runner.settle(project, run)).status).toBe('running')
+    // A live service of this process is executing it.
+    const live = await project.getTestRun(started.run.id)
+    if (live === undefined) throw new Error('the run is gone')
+    expect((await runner.settle(project, live)).status).toBe(live.status)
+    await sibling.close()
+    expect((await project.getTestRun(started.run.id))?.status).toBe('cancelled')
     await runner.close()
   })
 

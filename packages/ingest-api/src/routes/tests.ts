@@ -63,6 +63,19 @@ async function findRun(project: ProjectStore, id: string): Promise<TestRun> {
 }
 
 /**
+ * A run as it should be shown: one left `queued`/`running` by a process that is gone (a restart)
+ * is first stored as failed by the runner, so it does not read as running forever.
+ */
+async function settledRun(
+  service: TestRunService | undefined,
+  project: ProjectStore,
+  run: TestRun,
+): Promise<TestRun> {
+  if (service?.settle === undefined || hasEnded(run)) return run
+  return service.settle(project, run)
+}
+
+/**
  * Safety test runs (the seed's `/api/v1/tests/*`): start and cancel need the admin scope (a run
  * spends the caller's provider credits); status, results and the list need read. Every run
  * belongs to the key's project: another project's run id is a 404.
@@ -91,11 +104,13 @@ export function testRoutes(
   })
   app.get('/api/v1/tests', read, async (c) => {
     const query = parseOr400(listQuery, c.req.query(), 'query')
-    const runs = await project(c.get('auth').projectId).listTestRuns({
+    const scoped = project(c.get('auth').projectId)
+    const runs = await scoped.listTestRuns({
       limit: query.limit ?? 50,
       ...(query.before === undefined ? {} : { before: query.before }),
     })
-    return c.json({ runs: runs.map(testRunBody) }, 200)
+    const shown = await Promise.all(runs.map((run) => settledRun(service, scoped, run)))
+    return c.json({ runs: shown.map(testRunBody) }, 200)
   })
 
   app.openAPIRegistry.registerPath({
@@ -149,7 +164,8 @@ export function testRoutes(
   })
   app.get('/api/v1/tests/:id/status', read, async (c) => {
     const { id } = parseOr400(idParam, c.req.param(), 'params')
-    return c.json(testRunBody(await findRun(project(c.get('auth').projectId), id)), 200)
+    const scoped = project(c.get('auth').projectId)
+    return c.json(testRunBody(await settledRun(service, scoped, await findRun(scoped, id))), 200)
   })
 
   app.openAPIRegistry.registerPath({
@@ -214,7 +230,7 @@ export function testRoutes(
     if (!hasEnded(run) && (await service.cancel(projectId, id)))
       return c.json(testRunBody(await findRun(scoped, id)), 200)
     // Read again: the run may have ended between the first read and the cancel.
-    const now = await findRun(scoped, id)
+    const now = await settledRun(service, scoped, await findRun(scoped, id))
     if (hasEnded(now))
       throw new ApiError(409, 'conflict', `the run has already ended (${now.status})`)
     throw new ApiError(

@@ -42,4 +42,11 @@ export interface TestRunService {
     runId: string,
     listener: (event: TestRunEvent) => void,
   ): (() => void) | undefined
+  /**
+   * Given a run the store shows `queued` or `running` that does not execute in this process:
+   * stores it as `failed` (with the reason) when the process that executed it is certainly gone
+   * (a restart or a crash), and returns the run as now stored. Without it, such a run reads as
+   * running until someone fixes the row.
+   */
+  settle?(project: ProjectStore, run: TestRun): Promise<TestRun>
 }

@@ -67,6 +67,10 @@ export function attachTestRunSocket(
   const pollMs = options.pollMs ?? 1000
   const report = options.report ?? ((error: unknown) => console.error('[ingest-api]', error))
   const alive = new WeakMap<WebSocket, boolean>()
+  const settled = (project: ProjectStore, run: TestRun): Promise<TestRun> =>
+    service?.settle === undefined || hasEnded(run)
+      ? Promise.resolve(run)
+      : service.settle(project, run)
 
   const admit = async (
     request: IncomingMessage,
@@ -126,7 +130,9 @@ export function attachTestRunSocket(
       if (ws.readyState === ws.OPEN) ws.close(1011, 'the run could not be read')
     }
     const sendStatus = async (): Promise<TestRun | undefined> => {
-      const run = await project.getTestRun(runId)
+      const stored = await project.getTestRun(runId)
+      // A run left running by a process that is gone is settled first, so the socket closes.
+      const run = stored && (await settled(project, stored))
       if (run === undefined) {
         ws.close(1011, 'the run is gone')
         return undefined
@@ -166,6 +172,7 @@ export function attachTestRunSocket(
       poll = setInterval(() => {
         project
           .getTestRun(runId)
+          .then((stored) => stored && settled(project, stored))
           .then((now) => {
             if (now === undefined) return ws.close(1011, 'the run is gone')
             const state = `${now.status}:${now.completed}`

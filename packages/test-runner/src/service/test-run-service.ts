@@ -14,6 +14,7 @@ import type { ProjectStore, TestRun } from '@anansi/store'
 import type { RetryOptions } from '../execution/retry.js'
 import { loadEvaluatorJudge, type Judge } from '../judging/judge.js'
 import { runSuite, type RunProgress } from '../runner.js'
+import { ownerIsGone, registerOwner, unregisterOwner } from './run-owner.js'
 import { planRun, type ProviderDefaults, type RunPlan } from './run-plan.js'
 import { judgeFromSuite } from './suite-judge.js'
 
@@ -69,6 +70,13 @@ export interface TestRunServiceHandle {
     runId: string,
     listener: (event: TestRunEvent) => void,
   ): (() => void) | undefined
+  /**
+   * For a run the store shows `queued` or `running` but that does not execute here: when the
+   * process that executed it is certainly gone (same host, and that process exited or its service
+   * was closed — a restart, a crash), stores it as `failed` with the reason, so status, the
+   * WebSocket and cancel answer instead of waiting forever. Returns the run as now stored.
+   */
+  settle(project: ProjectStore, run: TestRun): Promise<TestRun>
   /** Runs executing now. */
   active(): number
   /** Cancels every run (each stored as `cancelled`), waits for them, closes an owned judge. */
@@ -82,6 +90,10 @@ interface ActiveRun {
 }
 
 const OUTCOMES = ['refused', 'complied', 'partial', 'error'] as const
+
+/** The stored error of a run whose process stopped mid-way. */
+export const INTERRUPTED =
+  'interrupted: the process executing this run stopped (a restart or a crash) and its API key went with it; the results so far are kept — start the run again'
 
 function isOutcome(value: string): value is (typeof OUTCOMES)[number] {
   return (OUTCOMES as readonly string[]).includes(value)
@@ -137,6 +149,7 @@ export function createTestRunService(options: TestRunServiceOptions = {}): TestR
     (options.evaluators === undefined ? undefined : judgeFromSuite(options.evaluators))
 
   const keyOf = (projectId: string, runId: string): string => `${projectId}/${runId.toLowerCase()}`
+  const owner = registerOwner(uuidv7())
 
   const judge = async (): Promise<Judge> => {
     if (borrowed !== undefined) return borrowed
@@ -250,7 +263,7 @@ export function createTestRunService(options: TestRunServiceOptions = {}): TestR
           model: plan.provider.model,
           suite: plan.suite.name,
           strategies: plan.strategies.map((s) => s.name),
-          config: jsonValueSchema.parse(plan.config),
+          config: jsonValueSchema.parse({ ...plan.config, runner: owner }),
           total: plan.cases,
           status: 'queued',
         })
@@ -279,6 +292,16 @@ export function createTestRunService(options: TestRunServiceOptions = {}): TestR
       }
     },
 
+    async settle(project, run) {
+      if (isFinal(run.status) || runs.has(keyOf(project.projectId, run.id))) return run
+      if (!ownerIsGone(run.config)) return run
+      const updated = await project.updateTestRun(run.id, {
+        status: 'failed',
+        error: INTERRUPTED,
+      })
+      return updated ?? run
+    },
+
     active: () => runs.size,
 
     async close() {
@@ -286,6 +309,8 @@ export function createTestRunService(options: TestRunServiceOptions = {}): TestR
       const pending = [...runs.values()]
       for (const entry of pending) entry.controller.abort()
       await Promise.all(pending.map((entry) => entry.done))
+      // Only now: until its runs are stored as cancelled, they are not orphans.
+      unregisterOwner(owner.instance)
       const loading = owned
       owned = undefined
       // A judge that failed to load was reported to the run that asked for it; nothing to close.
