@@ -1,9 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import type { EvaluationResult } from '@anansi/protocol'
 import { z } from 'zod'
 import { EvaluatorError } from '../errors.js'
+import { resultMismatches } from '../runtime/test-result-mismatches.js'
 import { BUILTIN_MODELS_DIR } from '../model-directory.js'
 import { LexicalEvaluator } from './lexical-evaluator.js'
 import { loadLexicalModel } from './lexical-model.js'
@@ -59,23 +61,37 @@ describe('LexicalEvaluator', () => {
     expect(toxic?.score).toBeGreaterThan(benign?.score ?? 1)
   })
 
-  it('answers a burst of 1,000 concurrent calls correctly and in order per caller', async () => {
-    const texts = Array.from({ length: 1000 }, (_, i) =>
+  it('answers a burst of 1,000 concurrent calls as sequential calls would, in order per caller', async () => {
+    // Each caller sends two different texts, so a swap inside a call or between calls shows up.
+    const calls = Array.from({ length: 1000 }, (_, i) => [
       i % 3 === 0 ? `you stupid moron number ${i}` : `have a lovely day number ${i}`,
-    )
-    const alone = await toxicity.evaluate(
-      texts.slice(0, 6).map((text) => ({ text, target: 'output' as const })),
-    )
-    const burst = await Promise.all(
-      texts.map((text) => toxicity.evaluate([{ text, target: 'output' }])),
-    )
-    expect(burst).toHaveLength(1000)
-    burst.slice(0, 6).forEach((r, i) => expect(r[0]?.score).toBeCloseTo(alone[i]?.score ?? NaN, 6))
-    burst.forEach((r, i) =>
-      expect(r[0]?.flagged).toBe(
-        i % 3 === 0 ? r[0]?.score !== undefined && r[0].flagged : r[0]?.flagged,
-      ),
-    )
+      i % 2 === 0
+        ? `what a filthy disgusting idiot, caller ${i}`
+        : `thanks for the help, caller ${i}`,
+    ])
+    const request = (texts: string[]): { text: string; target: 'output' }[] =>
+      texts.map((text) => ({ text, target: 'output' }))
+    const sequential: EvaluationResult[][] = []
+    for (const texts of calls) sequential.push(await toxicity.evaluate(request(texts)))
+    // Scores differ from text to text, so comparing them does identify which text each one is for.
+    expect(new Set(sequential.flat().map((r) => r.score)).size).toBeGreaterThan(1500)
+    expect(sequential.flat().filter((r) => r.flagged).length).toBeGreaterThan(500)
+
+    const batchSizes: number[] = []
+    const predict = toxicity.model.predict.bind(toxicity.model)
+    const spy = vi.spyOn(toxicity.model, 'predict').mockImplementation(async (texts) => {
+      batchSizes.push(texts.length)
+      return predict(texts)
+    })
+    try {
+      const burst = await Promise.all(calls.map((texts) => toxicity.evaluate(request(texts))))
+      expect(resultMismatches(burst, sequential, 1e-6)).toEqual([])
+    } finally {
+      spy.mockRestore()
+    }
+    // The burst really was batched across callers, not run one call at a time.
+    expect(Math.max(...batchSizes)).toBeGreaterThan(2)
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(2000)
   })
 
   it('handles empty and huge text, flagging truncation', async () => {
