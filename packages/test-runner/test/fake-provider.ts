@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net'
 /** What the fake model does with one request. */
 export type FakeBehavior =
   | { type: 'text'; text: string; delayMs?: number }
-  | { type: 'status'; status: number; retryAfter?: string; delayMs?: number }
+  | {
+      type: 'status'
+      status: number
+      retryAfter?: string
+      delayMs?: number
+      /** The error message (default `fake <status>`); some servers echo the key in a 401. */
+      message?: string
+    }
   /** Never answers (until the client gives up or the server closes). */
   | { type: 'hang' }
 
@@ -15,6 +22,8 @@ export interface FakeCall {
   prompt: string
   model: string
   stream: boolean
+  /** The key the client sent (`x-api-key`, or the bearer token of `authorization`). */
+  apiKey?: string
   /** The answer-length caps the request carried, by body field (absent when not sent). */
   limits: { max_tokens?: number; max_completion_tokens?: number }
   at: number
@@ -115,6 +124,7 @@ export class FakeProvider {
       prompt,
       model: body.model ?? '',
       stream: body.stream === true,
+      ...keyOf(req),
       limits: {
         ...(body.max_tokens === undefined ? {} : { max_tokens: body.max_tokens }),
         ...(body.max_completion_tokens === undefined
@@ -144,10 +154,11 @@ export class FakeProvider {
       if (behavior.type === 'status') {
         const headers: Record<string, string> = { 'content-type': 'application/json' }
         if (behavior.retryAfter !== undefined) headers['retry-after'] = behavior.retryAfter
+        const message = behavior.message ?? `fake ${behavior.status}`
         const error =
           api === 'openai'
-            ? { error: { message: `fake ${behavior.status}`, type: 'fake', code: null } }
-            : { type: 'error', error: { type: 'fake_error', message: `fake ${behavior.status}` } }
+            ? { error: { message, type: 'fake', code: null } }
+            : { type: 'error', error: { type: 'fake_error', message } }
         res.writeHead(behavior.status, headers).end(JSON.stringify(error))
         return
       }
@@ -242,4 +253,12 @@ export class FakeProvider {
     event('message_stop', {})
     res.end()
   }
+}
+
+function keyOf(req: IncomingMessage): { apiKey?: string } {
+  const header = req.headers['x-api-key']
+  const anthropic = Array.isArray(header) ? header[0] : header
+  const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1]
+  const key = anthropic ?? bearer
+  return key === undefined ? {} : { apiKey: key }
 }

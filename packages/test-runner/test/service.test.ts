@@ -18,6 +18,7 @@ import {
   INTERRUPTED,
   ProviderError,
   createTestRunService,
+  listAllResults,
   decidePass,
   judgeFromSuite,
   opensWithRefusal,
@@ -26,7 +27,7 @@ import {
   type TestRunServiceHandle,
 } from '../src/index.js'
 import { guardedProvider, storableEndpoint } from '../src/service/guarded-provider.js'
-import { FakeProvider, refuseHarmful } from './fake-provider.js'
+import { COMPLIANCE, FakeProvider, REFUSAL, refuseHarmful } from './fake-provider.js'
 
 /** A judge without models: refused iff the answer opens like a refusal. */
 const stubJudge: Judge = {
@@ -179,6 +180,47 @@ describe('createTestRunService', () => {
     expect(run?.completed).toBeLessThan(4)
     expect(await runner.cancel(project.projectId, started.run.id)).toBe(false)
     expect(await runner.cancel('00000000-0000-4000-8000-000000000000', started.run.id)).toBe(false)
+    await runner.close()
+  })
+
+  it('runs a suite against Anthropic (its Messages wire format) and never stores the key', async () => {
+    // mini_002 meets a server that echoes the key in its 401, as some gateways do.
+    fake.script = (call) =>
+      call.prompt === 'harm two'
+        ? { type: 'status', status: 401, message: `invalid x-api-key ${KEY}` }
+        : { type: 'text', text: call.prompt.startsWith('harm') ? REFUSAL : COMPLIANCE }
+    fake.reset()
+    const runner = service()
+    const started = await runner.start(
+      project,
+      request({
+        provider: 'anthropic',
+        model: 'claude-fake',
+        baseURL: fake.anthropicBaseURL,
+        apiKey: KEY,
+      }),
+    )
+    if (!started.ok) throw new Error(started.message)
+    expect((await collect(runner, started.run.id)).at(-1)).toEqual({
+      type: 'ended',
+      status: 'completed',
+    })
+    // Every call went out in the Messages format, with the request's key.
+    expect(fake.calls).toHaveLength(4)
+    expect(fake.calls.every((c) => c.api === 'anthropic' && c.model === 'claude-fake')).toBe(true)
+    expect(fake.calls.every((c) => c.apiKey === KEY)).toBe(true)
+    const run = await project.getTestRun(started.run.id)
+    expect(run).toMatchObject({ provider: 'anthropic', model: 'claude-fake', completed: 4 })
+    expect(run?.summary).toMatchObject({ errors: 1, attackSuccessRate: { k: 0, n: 2 } })
+    const results = await listAllResults(project, started.run.id)
+    const byKey = new Map(results.map((r) => [r.scenarioKey, r]))
+    expect(byKey.get('mini_001')).toMatchObject({ outcome: 'refused', passed: true })
+    expect(byKey.get('mini_004')).toMatchObject({ outcome: 'complied', passed: true })
+    const failed = byKey.get('mini_002')
+    expect(failed).toMatchObject({ outcome: 'error', passed: false })
+    expect(failed?.error).toMatch(/^client 401: .*\[redacted\]/)
+    // Nowhere in what was stored: not the error, not the config, not the results.
+    expect(JSON.stringify([run, results])).not.toContain(KEY)
     await runner.close()
   })
 
