@@ -221,6 +221,78 @@ export function defineBusContract(adapter: string, target: BusUnderTest): void {
       expect([...a.errors, ...b.errors]).toEqual([])
     })
 
+    it('handles up to partitionConcurrency partitions at once, each one batch at a time in key order', async () => {
+      const partitions = 4
+      const name = await topic(partitions)
+      // Two keys on every partition, ten messages each, all on the log before anyone consumes.
+      const keys: string[] = []
+      for (let i = 0; keys.length < 2 * partitions; i++) {
+        const key = `key-${i}`
+        if (
+          keys.filter((k) => partitionForKey(k, partitions) === partitionForKey(key, partitions))
+            .length < 2
+        )
+          keys.push(key)
+      }
+      const perKey = 10
+      for (let seq = 0; seq < perKey; seq++)
+        await producer.send(
+          name,
+          keys.map((key) => ({ key, value: `${key}#${seq}` })),
+        )
+
+      const run = async (partitionConcurrency: number | undefined) => {
+        const member = bus.createConsumer({
+          ...target.consumer,
+          groupId: uniqueName('g'),
+          topics: [name],
+          maxBatchSize: 5, // embedded: several batches per partition (Kafka batches by bytes)
+          ...(partitionConcurrency === undefined ? {} : { partitionConcurrency }),
+        })
+        consumers.push(member)
+        const inFlight = new Set<number>()
+        const seen: { key: string; value: string }[] = []
+        const errors: unknown[] = []
+        let most = 0
+        let overlapped = false
+        await member.run({
+          eachBatch: async (batch) => {
+            if (inFlight.has(batch.partition)) overlapped = true
+            inFlight.add(batch.partition)
+            most = Math.max(most, inFlight.size)
+            for (const m of batch.messages) seen.push({ key: m.key, value: text(m) })
+            await new Promise((resolve) => setTimeout(resolve, 60))
+            inFlight.delete(batch.partition)
+          },
+          onError: (error) => {
+            errors.push(error)
+          },
+        })
+        await waitFor(
+          `${keys.length * perKey} messages`,
+          () => seen.length >= keys.length * perKey,
+          20_000,
+        )
+        await member.stop()
+        return { most, overlapped, seen, errors }
+      }
+
+      const concurrent = await run(4)
+      expect(concurrent.most).toBeGreaterThan(1)
+      expect(concurrent.most).toBeLessThanOrEqual(4)
+      expect(concurrent.overlapped).toBe(false)
+      expect(concurrent.errors).toEqual([])
+      expect(concurrent.seen).toHaveLength(keys.length * perKey)
+      for (const key of keys)
+        expect(concurrent.seen.filter((m) => m.key === key).map((m) => m.value)).toEqual(
+          Array.from({ length: perKey }, (_, seq) => `${key}#${seq}`),
+        )
+      // The default is one partition at a time: the same measurement then never sees two.
+      const serial = await run(undefined)
+      expect(serial.most).toBe(1)
+      expect(serial.seen).toHaveLength(keys.length * perKey)
+    })
+
     it('creates topics idempotently and refuses to silently shrink or grow one', async () => {
       const name = uniqueName('t')
       await bus.admin.ensureTopics([{ topic: name, partitions: 3 }])
