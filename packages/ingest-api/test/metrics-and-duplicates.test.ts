@@ -1,4 +1,4 @@
-import { TOPICS, uuidv7 } from '@anansi/protocol'
+import { TOPICS, uuidv7, type LlmEvent } from '@anansi/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IngestApi } from '../src/index.js'
 import { headers, openHarness, type Harness } from './harness.js'
@@ -11,7 +11,7 @@ afterAll(async () => {
   await h.close()
 })
 
-const event = (id = uuidv7()) => ({
+const event = (id = uuidv7()): LlmEvent => ({
   id,
   timestamp: new Date().toISOString(),
   model: { provider: 'openai', name: 'gpt-4o' },
