@@ -62,9 +62,32 @@ java_bin() {
 
 is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
 
+# Kafka 4 brokers and tools are built for Java 17; an older java fails later with an obscure
+# UnsupportedClassVersionError, so the version is checked up front.
+readonly MIN_JAVA=17
+
+# Prints the major version of a java binary: `java version "1.8.0_292"` -> 8,
+# `openjdk version "17.0.15" 2025-04-15` -> 17, `openjdk version "21" ...` -> 21.
+java_major() {
+  local out version
+  out="$("$1" -version 2>&1)" || return 1
+  version="$(printf '%s\n' "$out" | sed -n 's/^.* version "\([^"]*\)".*$/\1/p' | head -n 1)"
+  [[ -n "$version" ]] || return 1
+  if [[ "$version" == 1.* ]]; then version="${version#1.}"; fi
+  version="${version%%[!0-9]*}"
+  is_uint "$version" || return 1
+  printf '%s\n' "$version"
+}
+
 # Set by need_java (an assignment, so a missing java aborts under set -e).
 JAVA=""
-need_java() { JAVA="$(java_bin)"; }
+need_java() {
+  JAVA="$(java_bin)"
+  local major
+  major="$(java_major "$JAVA")" || die "could not read the version of $JAVA ('$JAVA -version' failed or printed no version)"
+  ((major >= MIN_JAVA)) ||
+    die "Kafka $KAFKA_VERSION needs Java $MIN_JAVA or newer, but $JAVA is Java $major; set JAVA_HOME to a Java $MIN_JAVA+ runtime (Debian: openjdk-17-jre-headless)"
+}
 
 # ---------------------------------------------------------------- arguments
 CMD="${1:-}"
