@@ -1,8 +1,10 @@
 import type { EvaluatorSuite } from '@anansi/evaluator'
-import { EvaluatorJudge, type EvaluatorJudgeOptions, type Judge } from '../judging/judge.js'
-
-/** The evaluators the judge reads; others a shared suite has loaded are not run. */
-const JUDGE_EVALUATORS = ['refusal', 'toxicity', 'harmful_request'] as const
+import {
+  EvaluatorJudge,
+  JUDGE_EVALUATORS,
+  type EvaluatorJudgeOptions,
+  type Judge,
+} from '../judging/judge.js'
 
 /**
  * The evaluator judge on a suite someone else owns (the platform's, shared with the stream
@@ -15,6 +17,7 @@ export function judgeFromSuite(
 ): Judge | undefined {
   const loaded = new Set(suite.evaluators.map((e) => e.name))
   if (!loaded.has('refusal')) return undefined
+  // Others a shared suite has loaded are not run.
   const names = JUDGE_EVALUATORS.filter((name) => loaded.has(name))
   return new EvaluatorJudge(
     {
