@@ -5,12 +5,7 @@ import { TOPICS, verdictEnvelopeSchema } from '@anansi/protocol'
 import { openStore, queryRows, type Store } from '@anansi/store'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ProcessorError,
-  deadLetterSchema,
-  startStreamProcessor,
-  type StreamProcessor,
-} from '../src/index.js'
+import { ProcessorError, startStreamProcessor, type StreamProcessor } from '../src/index.js'
 import {
   BENIGN_ANSWER,
   TOXIC_ANSWER,
@@ -22,6 +17,7 @@ import {
 } from './fixtures.js'
 
 // The whole pipeline over the embedded log: real PGlite store, real embedded bus, real ONNX models.
+// Re-delivery and dead letters run over both buses in pipeline-delivery.test.ts.
 describe('stream processor on the embedded log', () => {
   let store: Store
   let busDb: PGlite
@@ -85,50 +81,6 @@ describe('stream processor on the embedded log', () => {
     const messages = await readTopic(bus, TOPICS.verdicts, 30)
     const ids = messages.map((m) => verdictEnvelopeSchema.parse(json(m)).verdict.eventId)
     expect(new Set(ids)).toEqual(new Set(events.map((e) => e.id)))
-  })
-
-  it('re-delivered events are re-published, never re-evaluated or stored twice', async () => {
-    const events = Array.from({ length: 10 }, () => makeEvent())
-    await publishEvents(bus, projectId, events)
-    expect(await eventually(async () => (await count('verdicts')) === 40)).toBe(true)
-    const evaluationsBefore = await count('evaluations')
-    const before = processor.stats()
-    await publishEvents(bus, projectId, [...events, ...events]) // a client retried twice
-    expect(await eventually(() => processor.stats().messages >= before.messages + 20)).toBe(true)
-    const after = processor.stats()
-    expect(after.decided).toBe(before.decided)
-    expect(after.redelivered - before.redelivered).toBeGreaterThanOrEqual(10)
-    expect(await count('verdicts')).toBe(40)
-    expect(await count('events')).toBe(40)
-    expect(await count('evaluations')).toBe(evaluationsBefore)
-  })
-
-  it('dead-letters what it cannot decode or place, and the partition keeps flowing', async () => {
-    const producer = bus.createProducer()
-    await producer.send(TOPICS.events, [
-      { key: `${projectId}:gpt-4o`, value: new Uint8Array([0xff, 0xfe, 0x00]) },
-      { key: `${projectId}:gpt-4o`, value: JSON.stringify({ projectId, event: { id: 'nope' } }) },
-    ])
-    await producer.close()
-    const stranger = makeEvent()
-    await publishEvents(bus, '00000000-0000-4000-8000-000000000000', [stranger])
-    const after = makeEvent()
-    await publishEvents(bus, projectId, [after])
-    expect(
-      await eventually(
-        async () => (await store.forProject(projectId).getVerdict(after.id)) !== undefined,
-      ),
-    ).toBe(true)
-    const dead = (await readTopic(bus, TOPICS.eventsDeadLetter, 3)).map((m) =>
-      deadLetterSchema.parse(json(m)),
-    )
-    expect(dead.map((d) => d.reason).sort()).toEqual([
-      'invalid_envelope',
-      'unknown_project',
-      'unreadable',
-    ])
-    const original = dead.find((d) => d.reason === 'unreadable')
-    expect(Buffer.from(original?.value ?? '', 'base64')).toEqual(Buffer.from([0xff, 0xfe, 0x00]))
   })
 
   it('raises one alert per event and rule, and enqueues one signed-webhook delivery for it', async () => {
