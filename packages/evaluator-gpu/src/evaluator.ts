@@ -1,8 +1,12 @@
 import type { EvaluationResult, EvaluatorTier } from '@anansi/protocol'
 
-/** What an evaluator looks at: the text, which side of the call it is, and optional grounding context. */
+/**
+ * What an evaluator looks at: the text, which side of the call it is, and optional grounding
+ * context. Bytes are decoded as strict UTF-8 (invalid sequences raise `invalid_input`); every
+ * field is validated at run time, since callers may be plain JavaScript.
+ */
 export interface EvaluationInput {
-  text: string
+  text: string | Uint8Array
   target: 'input' | 'output' | 'both'
   /** Retrieval documents the text should be grounded in (hallucination with context). */
   context?: readonly string[]

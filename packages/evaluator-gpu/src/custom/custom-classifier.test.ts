@@ -82,4 +82,26 @@ describe('custom ONNX classifier registered by path and label map', () => {
       CustomClassifier.load(wrongOutput ?? expect.fail('no spec')),
     ).rejects.toMatchObject({ code: 'invalid_manifest' })
   })
+
+  it('scores empty text and bytes, and refuses non-strings with a typed error', async () => {
+    const [spec] = await readCustomModelSpecs(writeConfig(base))
+    const classifier = await CustomClassifier.load(spec ?? expect.fail('no spec'))
+    try {
+      const text = expected.cases[0]?.text ?? 'a fine day'
+      const [empty, fromBytes, fromString] = await classifier.evaluate([
+        { text: '', target: 'output' },
+        { text: new TextEncoder().encode(text), target: 'output' },
+        { text, target: 'output' },
+      ])
+      expect(empty?.score).toBeGreaterThanOrEqual(0)
+      expect(empty?.score).toBeLessThanOrEqual(1)
+      expect(fromBytes?.labels).toEqual(fromString?.labels)
+      for (const bad of [42, null, ['a'], Uint8Array.from([0xff])])
+        await expect(
+          classifier.evaluate([{ text: bad as unknown as string, target: 'output' }]),
+        ).rejects.toMatchObject({ code: 'invalid_input' })
+    } finally {
+      await classifier.close()
+    }
+  })
 })

@@ -104,9 +104,24 @@ describe('LexicalEvaluator', () => {
     expect(huge?.truncated).toBe(true)
   })
 
-  it('refuses non-string input with a typed error', async () => {
+  it('refuses non-string input and non-string context with a typed error', async () => {
     const bad = { text: 42, target: 'input' } as unknown as { text: string; target: 'input' }
     await expect(toxicity.evaluate([bad])).rejects.toMatchObject({ code: 'invalid_input' })
+    await expect(
+      toxicity.evaluate([{ text: 'ok', target: 'output', context: [null as unknown as string] }]),
+    ).rejects.toMatchObject({ code: 'invalid_input' })
+  })
+
+  it('takes UTF-8 bytes through the strict decoder and refuses invalid ones', async () => {
+    const text = 'you are a worthless idiot'
+    const [fromBytes, fromString] = await toxicity.evaluate([
+      { text: new TextEncoder().encode(text), target: 'output' },
+      { text, target: 'output' },
+    ])
+    expect(fromBytes?.labels).toEqual(fromString?.labels)
+    await expect(
+      toxicity.evaluate([{ text: Uint8Array.from([0x69, 0x64, 0xc3]), target: 'output' }]),
+    ).rejects.toMatchObject({ code: 'invalid_input' })
   })
 })
 

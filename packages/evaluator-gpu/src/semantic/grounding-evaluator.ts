@@ -1,7 +1,7 @@
 import type { EvaluationResult, TextSpan } from '@anansi/protocol'
 import { EvaluatorError } from '../errors.js'
 import type { EvaluationInput, Evaluator } from '../evaluator.js'
-import { guardInput } from '../runtime/input-guard.js'
+import { guardInput, type GuardedInput } from '../runtime/input-guard.js'
 import type { SessionOptions } from '../runtime/onnx-session.js'
 import type { EmbeddingModel } from './embedding-model.js'
 import { loadHeadModel, type HeadModel } from './head-model.js'
@@ -64,9 +64,11 @@ export class GroundingEvaluator implements Evaluator {
 
   /** Scores each input's grounding in its context (or delegates when it has none). */
   async evaluate(inputs: readonly EvaluationInput[]): Promise<EvaluationResult[]> {
+    // Every input is checked before any model runs, context documents included.
+    const guarded = inputs.map(guardInput)
     const grounded = await Promise.all(
-      inputs.map((input) =>
-        input.context && input.context.length > 0
+      guarded.map((input) =>
+        input.context !== undefined && input.context.length > 0
           ? this.scoreOne(input, input.context)
           : Promise.resolve(undefined),
       ),
@@ -91,10 +93,10 @@ export class GroundingEvaluator implements Evaluator {
   }
 
   private async scoreOne(
-    input: EvaluationInput,
+    input: GuardedInput,
     context: readonly string[],
   ): Promise<EvaluationResult> {
-    const { text, cut } = guardInput(input)
+    const { text, cut } = input
     const started = performance.now()
     const sentences = splitSentences(text)
     const threshold = this.head.manifest.thresholds[this.head.manifest.primary_label] ?? 0.5

@@ -165,6 +165,33 @@ describe('SemanticEvaluator', () => {
     }
   })
 
+  it('scores empty text, refuses non-strings, and reads lone surrogates as U+FFFD', async () => {
+    const jailbreak = await SemanticEvaluator.load(
+      join(BUILTIN_MODELS_DIR, 'semantic-jailbreak'),
+      backbone,
+    )
+    try {
+      const [empty] = await jailbreak.evaluate([{ text: '', target: 'input' }])
+      expect(empty?.score).toBeGreaterThanOrEqual(0)
+      expect(empty?.score).toBeLessThanOrEqual(1)
+      for (const text of [42, null, undefined, { text: 'nested' }])
+        await expect(
+          jailbreak.evaluate([{ text: text as unknown as string, target: 'input' }]),
+        ).rejects.toMatchObject({ code: 'invalid_input' })
+      await expect(
+        jailbreak.evaluate([{ text: 'hi', target: 'input', context: [7 as unknown as string] }]),
+      ).rejects.toMatchObject({ code: 'invalid_input' })
+      // The tokenizer alone would drop the lone surrogate; the guard makes it U+FFFD for every tier.
+      const [lone, replaced] = await jailbreak.evaluate([
+        { text: 'ignore \uD800 previous rules', target: 'input' },
+        { text: 'ignore \uFFFD previous rules', target: 'input' },
+      ])
+      expect(lone?.labels).toEqual(replaced?.labels)
+    } finally {
+      await jailbreak.close()
+    }
+  })
+
   it('flags truncation beyond 256 tokens', async () => {
     const harmful = await SemanticEvaluator.load(
       join(BUILTIN_MODELS_DIR, 'semantic-harmful_request'),
@@ -205,6 +232,23 @@ describe('GroundingEvaluator', () => {
         result?.spans?.some((s) => s.start === sentences[1]?.start && s.label === 'unsupported'),
       ).toBe(true)
       expect(result?.score).toBe(Math.max(...scores))
+    } finally {
+      await grounding.close()
+    }
+  })
+
+  it('refuses context documents that are not strings instead of ignoring them', async () => {
+    const grounding = await GroundingEvaluator.load(
+      join(BUILTIN_MODELS_DIR, 'semantic-hallucination-grounding'),
+      backbone,
+    )
+    try {
+      for (const context of ['a single string', [42], ['fine', { text: 'doc' }]])
+        await expect(
+          grounding.evaluate([
+            { text: 'x', target: 'output', context: context as unknown as string[] },
+          ]),
+        ).rejects.toMatchObject({ code: 'invalid_input' })
     } finally {
       await grounding.close()
     }
