@@ -66,6 +66,12 @@ export interface StreamProcessor {
   readonly metrics: ProcessorMetrics
   /** The webhook dispatcher this process runs, if any. */
   readonly webhooks: WebhookDispatcher | undefined
+  /**
+   * Settles (never rejects) when the processor can no longer consume: its Kafka consumer crashed
+   * with an error kafkajs does not restart from. The partitions go to the group's other members;
+   * this process should stop and exit non-zero so its supervisor starts a fresh one.
+   */
+  readonly failed: Promise<ProcessorError>
   stats(): ProcessorStats
   /** Finishes the batch in flight, commits, leaves the group and closes its producer. */
   stop(): Promise<void>
@@ -115,6 +121,10 @@ export async function startStreamProcessor(
     anomalies: 0,
     alerts: 0,
   }
+  let fail: (error: ProcessorError) => void = () => undefined
+  const failed = new Promise<ProcessorError>((resolve) => {
+    fail = resolve
+  })
   const consumer = await startEventConsumer(
     options.bus,
     {
@@ -141,6 +151,14 @@ export async function startStreamProcessor(
         ? {}
         : { heartbeatIntervalMs: options.heartbeatIntervalMs }),
       report,
+      onFailed: (cause) =>
+        fail(
+          new ProcessorError(
+            'consumer_failed',
+            `the event consumer of group ${groupId} stopped for good (${cause.message}); restart the processor`,
+            { cause },
+          ),
+        ),
       onBatch: (summary) => {
         stats.batches += 1
         stats.messages += summary.messages
@@ -171,6 +189,7 @@ export async function startStreamProcessor(
     consumer,
     metrics,
     webhooks,
+    failed,
     stats: () => ({ ...stats }),
     stop: () => {
       stopping ??= (async () => {

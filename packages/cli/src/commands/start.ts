@@ -4,8 +4,10 @@ import { openStore } from '@anansi/store'
 import { ingestApiSettingsOf, readDistributedConfig } from '../config.js'
 import { readDetectorConfig } from '../detector-config.js'
 import { startPlatform, type PlatformRoles } from '../platform/platform.js'
+import { stoppedOrFailed } from '../platform/stopped-or-failed.js'
 import { untilStopped } from '../platform/until-stopped.js'
 import type { Print } from './dev.js'
+import { EXIT } from './exit-codes.js'
 
 /** The parts `anansi start --role` can run. */
 export type Role = 'ingest' | 'processor' | 'all'
@@ -65,10 +67,15 @@ export async function runStart(
     if (platform.url !== undefined)
       print(`${role === 'processor' ? 'health' : 'ingest API'}    ${platform.url}`)
     print('ready')
-    await new Promise<void>((resolve) => {
-      if (stop.aborted) resolve()
-      else stop.addEventListener('abort', () => resolve(), { once: true })
-    })
+    // A processor whose Kafka consumer died for good consumes nothing more: exit non-zero, so the
+    // supervisor starts a fresh process (its partitions have gone to the group's other members).
+    const outcome = await stoppedOrFailed(stop, platform.processor?.failed)
+    if (!outcome.stopped) {
+      print(`error         ${outcome.error.message}`)
+      print('stopping: the processor cannot continue')
+      await platform.close()
+      return EXIT.failed
+    }
     print('stopping: finishing in-flight batches…')
     await platform.close()
     return 0

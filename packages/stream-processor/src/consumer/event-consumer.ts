@@ -13,6 +13,8 @@ export interface EventConsumerOptions {
   heartbeatIntervalMs?: number
   onBatch?: (summary: BatchSummary) => void
   report: (error: unknown) => void
+  /** The consumer is dead for good (the bus will not restart it): this member processes nothing more. */
+  onFailed?: (error: BusError) => void
 }
 
 /** Partitions in flight at once: one evaluates while another waits on its database transaction. */
@@ -64,7 +66,10 @@ export async function startEventConsumer(
     },
     onPartitionsAssigned: (partitions) => forget(eventPartitions(partitions)),
     onPartitionsRevoked: (partitions) => forget(eventPartitions(partitions)),
-    onError: (error: BusError) => options.report(error),
+    onError: (error: BusError) => {
+      options.report(error)
+      if (error.code === 'consumer_crashed' && !error.retriable) options.onFailed?.(error)
+    },
   })
   return consumer
 }
