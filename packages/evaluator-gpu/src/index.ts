@@ -25,6 +25,7 @@ export {
   availableProviders,
   type ExecutionProvider,
   type SessionOptions,
+  type SessionRuntime,
 } from './runtime/onnx-session.js'
 export { decodeUtf8Strict, MAX_INPUT_CHARS } from './runtime/input-guard.js'
 export { toEvaluationResult, type ClassifierOutput } from './runtime/classifier-result.js'

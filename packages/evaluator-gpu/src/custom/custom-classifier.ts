@@ -96,7 +96,16 @@ export class CustomClassifier implements Evaluator {
         `${spec.name}: the model has no output "${spec.output}" (it has ${session.outputNames.join(', ')})`,
       )
     }
-    return new CustomClassifier(spec, session, tokenizer)
+    const classifier = new CustomClassifier(spec, session, tokenizer)
+    // Like the built-ins: the first real call should not pay session initialisation, and a graph
+    // that cannot run on our inputs should fail at registration, not on live traffic.
+    try {
+      await classifier.run([tokenizer.encode('warm-up')])
+    } catch (error) {
+      await classifier.close()
+      throw error
+    }
+    return classifier
   }
 
   /** Evaluates texts with the registered model. */
