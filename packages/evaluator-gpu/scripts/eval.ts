@@ -1,187 +1,111 @@
 /**
  * `pnpm --filter @anansi/evaluator eval`: re-scores every shipped model's committed held-out split
- * through the TypeScript runtime and fails when a metric falls below the manifest's number by more
- * than TOLERANCE. Prints one JSON document.
+ * through the TypeScript runtime and fails when a metric is worse than the manifest's number by
+ * more than TOLERANCE: per label precision, recall, F1, AUROC and AUPRC; harmful_request's
+ * false-positive rate on XSTest's safe prompts; bias's false-positive rate per group (groups with
+ * enough statements); CrowS-Pairs and BIPIA, evaluation-only sets. Prints one JSON document.
+ * `--lexical-only` skips the semantic tier (minutes on 2 cores).
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { z } from 'zod'
 import { BUILTIN_MODELS_DIR, lexicalManifestSchema, loadLexicalModel } from '../src/index.js'
-import { binaryMetrics, type BinaryMetrics } from '../src/metrics/binary-metrics.js'
 import { EmbeddingModel } from '../src/semantic/embedding-model.js'
 import { pairFeatures } from '../src/semantic/grounding-evaluator.js'
 import { loadHeadModel } from '../src/semantic/head-model.js'
 import { headManifestSchema } from '../src/semantic/semantic-manifest.js'
+import { TOLERANCE, type Check } from './eval/checks.js'
+import { scoreBiasGroups, scoreXstest } from './eval/fairness.js'
+import { argmaxAccuracy, scoreHeldout, type ScoredModel } from './eval/heldout.js'
+import { readJsonl, rowSchema, type Row } from './eval/rows.js'
+import { scoreBipia, scoreCrowsPairs, type ScoreTexts } from './eval/stress.js'
 
-/** The parts of a classifier manifest the evaluation needs, whatever its tier. */
-interface ScoredModel {
-  output: { activation: 'sigmoid' | 'softmax'; labels: string[] }
-  thresholds: Record<string, number>
-  metrics?: Record<string, unknown> | undefined
+/** One open model: rows in, probabilities per label out. */
+interface Scorer {
+  probabilities(rows: readonly Row[]): Promise<Float32Array[]>
+  close(): Promise<void>
 }
 
-const TOLERANCE = 0.01
-const packageRoot = join(BUILTIN_MODELS_DIR, '..')
-
-const rowSchema = z.object({
-  text: z.string().optional(),
-  context: z.string().optional(),
-  answer: z.string().optional(),
-  labels: z.record(z.string(), z.union([z.literal(0), z.literal(1), z.null()])).optional(),
-  label: z.string().optional(),
-  source: z.string().optional(),
-  group: z.string().optional(),
-})
-type Row = z.infer<typeof rowSchema>
-const recordedSchema = z.object({
-  f1: z.number(),
-  auroc: z.number().nullable().optional(),
-  auprc: z.number().nullable().optional(),
-})
-
-interface Check {
-  model: string
-  metric: string
-  measured: number
-  recorded: number
-  ok: boolean
-}
-
-function readRows(file: string): Row[] {
-  return readFileSync(join(packageRoot, file), 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .map((line) => rowSchema.parse(JSON.parse(line)))
-}
-
-/** Binary targets per label: multi-label rows carry 0/1/null, multi-class rows one class name. */
-function targetsFor(
-  rows: Row[],
-  manifest: ScoredModel,
-  label: string,
-): { index: number[]; y: number[] } {
-  const index: number[] = []
-  const y: number[] = []
-  rows.forEach((row, i) => {
-    const value =
-      manifest.output.activation === 'softmax'
-        ? row.label === undefined
-          ? null
-          : Number(row.label === label)
-        : (row.labels?.[label] ?? null)
-    if (value === null) return // the source does not annotate this label
-    index.push(i)
-    y.push(value)
-  })
-  return { index, y }
-}
-
-/** Scores rows with a lexical model, 256 at a time. */
-async function lexicalProbabilities(name: string, rows: Row[]): Promise<Float32Array[]> {
+/** A lexical model, predicting 256 rows at a time. */
+async function lexicalScorer(name: string): Promise<Scorer> {
   const model = await loadLexicalModel(join(BUILTIN_MODELS_DIR, name))
-  const out: Float32Array[] = []
-  for (let start = 0; start < rows.length; start += 256) {
-    const predictions = await model.predict(rows.slice(start, start + 256).map((r) => r.text ?? ''))
-    out.push(...predictions.map((p) => p.probabilities))
+  return {
+    async probabilities(rows) {
+      const out: Float32Array[] = []
+      for (let start = 0; start < rows.length; start += 256) {
+        const chunk = rows.slice(start, start + 256).map((r) => r.text ?? '')
+        out.push(...(await model.predict(chunk)).map((p) => p.probabilities))
+      }
+      return out
+    },
+    close: () => model.close(),
   }
-  await model.close()
-  return out
 }
 
-/** Scores rows with a semantic head: one text's embedding, or a (context, answer) pair's features. */
-async function headProbabilities(
-  name: string,
-  rows: Row[],
-  backbone: EmbeddingModel,
-): Promise<Float32Array[]> {
+/** A semantic head over one text's embedding, or over a (context, answer) pair's features. */
+async function headScorer(name: string, backbone: EmbeddingModel): Promise<Scorer> {
   const head = await loadHeadModel(join(BUILTIN_MODELS_DIR, name))
-  const out: Float32Array[] = []
-  for (let start = 0; start < rows.length; start += 64) {
-    const chunk = rows.slice(start, start + 64)
-    const features =
-      head.inputWidth === 4 * 384
-        ? await Promise.all(
-            chunk.map(async (r) => {
-              const [c, a] = await backbone.embed([r.context ?? '', r.answer ?? ''])
-              return pairFeatures(
-                c?.vector ?? new Float32Array(384),
-                a?.vector ?? new Float32Array(384),
+  const dim = 384
+  return {
+    async probabilities(rows) {
+      const out: Float32Array[] = []
+      for (let start = 0; start < rows.length; start += 64) {
+        const chunk = rows.slice(start, start + 64)
+        const features =
+          head.inputWidth === 4 * dim
+            ? await Promise.all(
+                chunk.map(async (r) => {
+                  const [c, a] = await backbone.embed([r.context ?? '', r.answer ?? ''])
+                  return pairFeatures(
+                    c?.vector ?? new Float32Array(dim),
+                    a?.vector ?? new Float32Array(dim),
+                  )
+                }),
               )
-            }),
-          )
-        : (await backbone.embed(chunk.map((r) => r.text ?? ''))).map((e) => e.vector)
-    out.push(...(await head.classify(features)))
+            : (await backbone.embed(chunk.map((r) => r.text ?? ''))).map((e) => e.vector)
+        out.push(...(await head.classify(features)))
+      }
+      return out
+    },
+    close: () => head.close(),
   }
-  await head.close()
-  return out
 }
 
-/** Compares measured metrics with the manifest's, label by label. */
-function score(
+/** Everything measured for one model, and the gates it must pass. */
+async function evaluateModel(
   name: string,
-  manifest: ScoredModel,
-  rows: Row[],
-  probabilities: Float32Array[],
-): { metrics: Record<string, BinaryMetrics>; checks: Check[]; extras: Record<string, number> } {
-  const heldout = z.record(z.string(), z.unknown()).parse(manifest.metrics?.heldout ?? {})
-  const metrics: Record<string, BinaryMetrics> = {}
-  const checks: Check[] = []
-  manifest.output.labels.forEach((label, column) => {
-    const { index, y } = targetsFor(rows, manifest, label)
-    const scores = index.map((i) => probabilities[i]?.[column] ?? 0)
-    const measured = binaryMetrics(scores, y, manifest.thresholds[label] ?? 0.5)
-    metrics[label] = measured
-    const recorded = recordedSchema.safeParse(heldout[label])
-    if (!recorded.success) return
-    for (const key of ['f1', 'auroc', 'auprc'] as const) {
-      const want = recorded.data[key]
-      const got = measured[key]
-      if (want === null || want === undefined || got === null) continue
-      checks.push({
-        model: name,
-        metric: `${label}.${key}`,
-        measured: got,
-        recorded: want,
-        ok: got >= want - TOLERANCE,
-      })
-    }
-  })
-  const extras: Record<string, number> = {}
-  const harmfulColumn = manifest.output.labels.indexOf('harmful')
-  if (harmfulColumn >= 0) {
-    const safe = rows
-      .map((r, i) => [r, i] as const)
-      .filter(([r]) => r.source?.includes('xstest') === true && r.labels?.harmful === 0)
-    const flagged = safe.filter(
-      ([, i]) => (probabilities[i]?.[harmfulColumn] ?? 0) >= (manifest.thresholds.harmful ?? 0.5),
-    ).length
-    extras.xstest_safe_false_positive_rate = safe.length === 0 ? 0 : flagged / safe.length
+  manifest: ScoredModel & { primary_label: string; eval_file: string },
+  scorer: Scorer,
+): Promise<{ report: Record<string, unknown>; checks: Check[] }> {
+  const rows = readJsonl(manifest.eval_file, rowSchema)
+  const probabilities = await scorer.probabilities(rows)
+  const heldout = scoreHeldout(name, manifest, rows, probabilities)
+  const xstest = scoreXstest(name, manifest, rows, probabilities)
+  const groups = scoreBiasGroups(name, manifest, rows, probabilities)
+  const checks = [...heldout.checks, ...xstest.checks, ...groups.checks]
+  const report: Record<string, unknown> = {
+    evalFile: manifest.eval_file,
+    rows: rows.length,
+    metrics: heldout.metrics,
+    extras: xstest.extras,
   }
-  const biasColumn = manifest.output.labels.indexOf('bias')
-  if (biasColumn >= 0) {
-    // A bias detector that is itself biased is a defect: false-positive rate on neutral text, per group.
-    const byGroup = new Map<string, { n: number; fp: number }>()
-    rows.forEach((row, i) => {
-      if (row.group === undefined || row.labels?.bias !== 0) return
-      const entry = byGroup.get(row.group) ?? { n: 0, fp: 0 }
-      entry.n += 1
-      if ((probabilities[i]?.[biasColumn] ?? 0) >= (manifest.thresholds.bias ?? 0.5)) entry.fp += 1
-      byGroup.set(row.group, entry)
-    })
-    for (const [group, { n, fp }] of byGroup)
-      if (n >= 20) extras[`false_positive_rate:${group}`] = fp / n
+  if (Object.keys(groups.extras).length > 0) report.groupFalsePositiveRates = groups.extras
+  if (manifest.output.activation === 'softmax')
+    report.argmaxAccuracy = argmaxAccuracy(manifest, rows, probabilities)
+  const column = manifest.output.labels.indexOf(manifest.primary_label)
+  const threshold = manifest.thresholds[manifest.primary_label] ?? 0.5
+  const score: ScoreTexts = async (texts) =>
+    (await scorer.probabilities(texts.map((text) => ({ text })))).map((p) => p[column] ?? 0)
+  if (manifest.metrics?.crows_pairs !== undefined) {
+    const crows = await scoreCrowsPairs(name, score, threshold, manifest.metrics)
+    report.crowsPairs = crows.report
+    checks.push(...crows.checks)
   }
-  if (manifest.output.activation === 'softmax') {
-    const correct = rows.filter((row, i) => {
-      const p = probabilities[i] ?? new Float32Array()
-      const best = manifest.output.labels.reduce((a, l, j) =>
-        (p[j] ?? 0) > (p[manifest.output.labels.indexOf(a)] ?? 0) ? l : a,
-      )
-      return best === row.label
-    }).length
-    extras.argmax_accuracy = correct / rows.length
+  if (manifest.metrics?.bipia_stress !== undefined) {
+    const bipia = await scoreBipia(name, score, threshold, manifest.metrics)
+    report.bipia = bipia.report
+    checks.push(...bipia.checks)
   }
-  return { metrics, checks, extras }
+  return { report, checks }
 }
 
 const report: Record<string, unknown> = {}
@@ -201,33 +125,35 @@ for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
       : undefined
   if (manifest?.eval_file === undefined) continue
   const started = performance.now()
-  const rows = readRows(manifest.eval_file)
-  backbone ??= head.success
-    ? await EmbeddingModel.load(join(BUILTIN_MODELS_DIR, 'minilm-l6-v2'), { cacheSize: 0 })
-    : undefined
-  const probabilities = lexical.success
-    ? await lexicalProbabilities(name, rows)
-    : await headProbabilities(
-        name,
-        rows,
-        backbone ?? (await EmbeddingModel.load(join(BUILTIN_MODELS_DIR, 'minilm-l6-v2'))),
-      )
-  const result = score(name, manifest, rows, probabilities)
+  let scorer: Scorer
+  if (lexical.success) scorer = await lexicalScorer(name)
+  else {
+    // The embedding cache is off so every text really runs the encoder.
+    backbone ??= await EmbeddingModel.load(join(BUILTIN_MODELS_DIR, 'minilm-l6-v2'), {
+      cacheSize: 0,
+    })
+    scorer = await headScorer(name, backbone)
+  }
+  const result = await evaluateModel(name, { ...manifest, eval_file: manifest.eval_file }, scorer)
+  await scorer.close()
   allChecks.push(...result.checks)
   report[name] = {
     tier: lexical.success ? 'lexical' : 'semantic',
-    evalFile: manifest.eval_file,
-    rows: rows.length,
     seconds: (performance.now() - started) / 1000,
-    metrics: result.metrics,
-    extras: result.extras,
+    ...result.report,
   }
 }
 await backbone?.close()
 const failures = allChecks.filter((c) => !c.ok)
 console.log(
   JSON.stringify(
-    { tolerance: TOLERANCE, models: report, checks: allChecks.length, failures },
+    {
+      tolerance: TOLERANCE,
+      models: report,
+      checkCount: allChecks.length,
+      failures,
+      checks: allChecks,
+    },
     null,
     2,
   ),
