@@ -362,6 +362,7 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         'updateAlertRule',
         'deleteAlertRule',
         'listAlerts',
+        'lastRuleFirings',
         'getAlert',
         'acknowledgeAlert',
         'resolveAlert',
@@ -454,7 +455,12 @@ export function defineStoreContract(driver: string, open: () => Promise<Store>):
         expect(await b.updateAlertRule(rule.id, { enabled: false })).toBeUndefined()
         expect(await b.deleteAlertRule(rule.id)).toBe(false)
         expect(await b.listAlerts()).toEqual([])
-        expect(await b.getAlert(alertId)).toBeUndefined()
+        const firings = await a.lastRuleFirings([rule.id, rule.id], [alert?.model ?? '', 'other'])
+        expect(firings.map(({ ruleId, model }) => ({ ruleId, model }))).toEqual([
+          { ruleId: rule.id, model: alert?.model },
+        ])
+        expect(firings[0]?.at).toBeInstanceOf(Date)
+        expect(await b.lastRuleFirings([rule.id], [alert?.model ?? ''])).toEqual([])
         expect(await b.acknowledgeAlert(alertId)).toBeUndefined()
         expect(await b.resolveAlert(alertId)).toBeUndefined()
         expect(await b.listWebhooks()).toEqual([])
