@@ -83,3 +83,4 @@ export {
   type CustomModelSpec,
   type CustomModelSpecInput,
 } from './custom/custom-model-spec.js'
+export { CUSTOM_MODELS_ENV, customModelsFromEnv } from './custom/custom-models-env.js'

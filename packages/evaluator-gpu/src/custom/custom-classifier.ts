@@ -46,9 +46,7 @@ export class CustomClassifier implements Evaluator {
     this.modelId = basename(spec.model)
     this.modelVersion = spec.version
     this.batcher = new MicroBatcher((encoded) => this.run(encoded), {
-      maxBatchSize: 16,
-      maxWaitMs: 2,
-      maxQueue: 10_000,
+      ...spec.batching,
       concurrency: 1,
     })
   }
@@ -142,7 +140,7 @@ export class CustomClassifier implements Evaluator {
   }
 
   private async run(encoded: readonly EncodedText[]): Promise<Float32Array[]> {
-    const all = buildEncoderTensors(encoded)
+    const all = buildEncoderTensors(encoded, this.tokenizer.padId)
     // Exports differ: feed only the inputs this graph declares (many drop token_type_ids).
     const feeds = Object.fromEntries(
       Object.entries(all).filter(([name]) => this.session.inputNames.includes(name)),

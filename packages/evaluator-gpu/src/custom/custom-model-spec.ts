@@ -33,6 +33,15 @@ export const customModelSpecSchema = z.object({
   /** Whether the output is already probabilities (some exports end in a softmax). */
   outputIsProbabilities: z.boolean().default(false),
   maxLength: z.int().min(8).max(8192).default(512),
+  /** Micro-batching: a batch starts when full or when its oldest text has waited `maxWaitMs`. */
+  batching: z
+    .object({
+      maxBatchSize: z.int().min(1).max(1024).default(16),
+      maxWaitMs: z.number().min(0).max(1000).default(2),
+      /** Texts allowed to wait; beyond it calls fail fast with a retriable `overloaded` error. */
+      maxQueue: z.int().min(1).max(1_000_000).default(10_000),
+    })
+    .prefault({}),
   /** Which side of the call it judges. */
   targets: z
     .array(z.enum(['input', 'output']))
@@ -64,7 +73,7 @@ export function parseCustomModelSpec(raw: unknown, baseDir: string): CustomModel
   return { ...spec, model: at(spec.model), tokenizer: at(spec.tokenizer) }
 }
 
-/** Reads a JSON file holding one spec or a list of them (e.g. `ANANSI_CUSTOM_MODELS=./models.json`). */
+/** Reads a JSON file holding one spec or a list of them (the file `ANANSI_CUSTOM_MODELS` names). */
 export async function readCustomModelSpecs(file: string): Promise<CustomModelSpec[]> {
   let raw: unknown
   try {

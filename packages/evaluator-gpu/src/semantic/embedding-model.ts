@@ -31,12 +31,13 @@ export const BACKBONE_BATCHING: MicroBatcherOptions = {
   concurrency: 1,
 }
 
-/** Builds the padded int64 input tensors of a BERT-style encoder. */
+/** Builds the padded int64 input tensors of a transformer encoder (padding masked out). */
 export function buildEncoderTensors(
   encoded: readonly EncodedText[],
+  padId = 0,
 ): Record<'input_ids' | 'attention_mask' | 'token_type_ids', Tensor> {
   const width = Math.max(1, ...encoded.map((e) => e.ids.length))
-  const ids = new BigInt64Array(encoded.length * width)
+  const ids = new BigInt64Array(encoded.length * width).fill(BigInt(padId))
   const mask = new BigInt64Array(encoded.length * width)
   encoded.forEach((e, row) => {
     e.ids.forEach((id, col) => {
@@ -142,7 +143,7 @@ export class EmbeddingModel {
     const output = this.manifest.outputs[0]?.name ?? 'embedding'
     let result: InferenceSession.ReturnType
     try {
-      result = await this.session.run(buildEncoderTensors(encoded))
+      result = await this.session.run(buildEncoderTensors(encoded, this.tokenizer.padId))
     } catch (cause) {
       throw new EvaluatorError('inference_failed', `${this.id}: inference failed`, true, { cause })
     }

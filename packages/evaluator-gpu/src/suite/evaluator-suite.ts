@@ -1,6 +1,7 @@
 import type { EvaluationResult } from '@anansi/protocol'
 import { CustomClassifier } from '../custom/custom-classifier.js'
 import type { CustomModelSpec } from '../custom/custom-model-spec.js'
+import { customModelsFromEnv } from '../custom/custom-models-env.js'
 import { EvaluatorError } from '../errors.js'
 import type { Evaluator } from '../evaluator.js'
 import { BUILTIN_MODELS_DIR } from '../model-directory.js'
@@ -24,7 +25,10 @@ export interface SuiteOptions extends SessionOptions {
   tiers?: Tier[]
   /** Only these evaluator names (default: all). */
   only?: string[]
-  /** User-registered ONNX classifiers. */
+  /**
+   * User-registered ONNX classifiers. Default: the specs in the JSON file the environment variable
+   * `ANANSI_CUSTOM_MODELS` names (none when unset); pass `[]` to ignore it.
+   */
   custom?: CustomModelSpec[]
   /** Where the built-in models live (default: the ones shipped with the package). */
   modelsDir?: string
@@ -71,6 +75,8 @@ export class EvaluatorSuite {
 
   /** Loads built-in models for the chosen tiers plus any custom models. */
   static async load(options: SuiteOptions = {}): Promise<EvaluatorSuite> {
+    // Specs first: a bad registration file fails before any model is loaded.
+    const customSpecs = options.custom ?? (await customModelsFromEnv(process.env))
     const only = options.only === undefined ? undefined : new Set(options.only)
     const builtin = await loadBuiltinEvaluators(
       options.modelsDir ?? BUILTIN_MODELS_DIR,
@@ -82,10 +88,16 @@ export class EvaluatorSuite {
     for (const evaluator of builtin.evaluators)
       targets.set(evaluator, EVALUATOR_TARGETS[evaluator.name] ?? ['output'])
     const owned = [...builtin.owned]
-    for (const spec of options.custom ?? []) {
-      const classifier = await CustomClassifier.load(spec, options)
-      owned.push(classifier)
-      targets.set(classifier, spec.targets)
+    try {
+      for (const spec of customSpecs) {
+        const classifier = await CustomClassifier.load(spec, options)
+        owned.push(classifier)
+        targets.set(classifier, spec.targets)
+      }
+    } catch (error) {
+      // Release what was loaded so a failed start leaves no sessions behind.
+      for (const item of owned.reverse()) await item.close()
+      throw error
     }
     return new EvaluatorSuite([...targets.keys()], targets, owned)
   }
