@@ -1,6 +1,5 @@
-import { jsonValueSchema } from '@anansi/protocol'
+import { jsonValueSchema, testRunConfigSchema } from '@anansi/protocol'
 import type { ProjectStore, TestResult, TestResultInput, TestRun } from '@anansi/store'
-import { z } from 'zod'
 import { TestRunnerError } from './errors.js'
 import { AdaptiveLimiter, type LimiterStats } from './execution/adaptive-limiter.js'
 import { callModel } from './execution/call-model.js'
@@ -117,16 +116,10 @@ function caseKey(scenarioKey: string, strategy: string): string {
 }
 
 /** The stored config fields that decide what a run's answers are (other keys are ignored). */
-const runIdentitySchema = z.object({
-  endpoint: z.string().optional(),
-  strategyScope: z.enum(['refuse', 'all']).optional(),
-  params: z
-    .object({
-      temperature: z.number().optional(),
-      maxTokens: z.number().optional(),
-      seed: z.number().optional(),
-    })
-    .optional(),
+const runIdentitySchema = testRunConfigSchema.pick({
+  endpoint: true,
+  strategyScope: true,
+  params: true,
 })
 
 /**
