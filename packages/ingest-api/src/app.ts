@@ -1,6 +1,6 @@
 import type { Bus, Producer } from '@anansi/bus'
 import type { EvaluatorSuite } from '@anansi/evaluator'
-import { openApiComponents } from '@anansi/protocol'
+import { TOPICS, openApiComponents } from '@anansi/protocol'
 import type { Store } from '@anansi/store'
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { cors } from 'hono/cors'
@@ -31,6 +31,11 @@ import { Registry } from 'prom-client'
 export interface IngestOptions {
   store: Store
   bus: Bus
+  /**
+   * The topic accepted events are published to and /readyz checks (default `anansi.events`); give
+   * the event feed the same one. Tests and side-by-side environments pass their own.
+   */
+  eventsTopic?: string
   /** Evaluators for POST /v1/evaluate; without them that route answers 503. */
   suite?: EvaluatorSuite
   /** Per API key; default 200 requests/s with bursts of 400. */
@@ -64,6 +69,8 @@ export interface IngestOptions {
 export interface IngestApi {
   app: OpenAPIHono<{ Variables: AuthVariables }>
   hub: VerdictHub
+  /** Live events for SSE streams; `startEventFeed` makes it follow the bus (several replicas). */
+  events: EventHub
   metrics: IngestMetrics
   producer: Producer
   /** Closes the producer; the store and bus belong to the caller. Safe to call twice. */
@@ -81,6 +88,7 @@ export function createIngestApi(options: IngestOptions): IngestApi {
   const producer = options.bus.createProducer()
   const recent = new RecentIds()
   const live = new EventHub()
+  const eventsTopic = options.eventsTopic ?? TOPICS.events
   const now = options.now ?? (() => new Date())
   const report = options.report ?? ((error: unknown) => console.error('[ingest-api]', error))
   const app = new OpenAPIHono<{ Variables: AuthVariables }>({
@@ -126,7 +134,7 @@ export function createIngestApi(options: IngestOptions): IngestApi {
     options.extraMetrics === undefined || options.extraMetrics.length === 0
       ? metrics.registry
       : Registry.merge([metrics.registry, ...options.extraMetrics])
-  app.route('/', healthRoutes(options.store, options.bus, exported))
+  app.route('/', healthRoutes(options.store, options.bus, eventsTopic, exported))
   // One bucket set for every authenticated route, so the seed aliases share the key's budget.
   const guard = [
     authenticate(options.store),
@@ -134,8 +142,23 @@ export function createIngestApi(options: IngestOptions): IngestApi {
   ] as const
   app.use('/v1/*', ...guard)
   app.use('/api/v1/*', ...guard)
-  app.route('/', eventRoutes({ store: options.store, producer, recent, live, hub, metrics, now }))
-  app.route('/', otlpRoutes({ store: options.store, producer, recent, live, metrics, now }))
+  app.route(
+    '/',
+    eventRoutes({
+      store: options.store,
+      producer,
+      eventsTopic,
+      recent,
+      live,
+      hub,
+      metrics,
+      now,
+    }),
+  )
+  app.route(
+    '/',
+    otlpRoutes({ store: options.store, producer, eventsTopic, recent, live, metrics, now }),
+  )
   app.route('/', evaluateRoutes(options.suite))
   app.route('/', keyRoutes(options.store))
   app.route('/', projectRoutes(options.store))
@@ -171,6 +194,7 @@ export function createIngestApi(options: IngestOptions): IngestApi {
   return {
     app,
     hub,
+    events: live,
     metrics,
     producer,
     async close() {

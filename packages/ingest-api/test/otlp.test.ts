@@ -1,18 +1,13 @@
 import { gzipSync } from 'node:zlib'
-import { TOPICS, uuidv7, type EventEnvelope } from '@anansi/protocol'
+import { uuidv7, type EventEnvelope } from '@anansi/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProtobufReader } from '../src/otlp/protobuf-reader.js'
 import { encodeTraceRequest, type WriterSpan } from './fixtures/otlp-proto-writer.js'
 import type { IngestApi } from '../src/index.js'
-import { openHarness, type Harness } from './harness.js'
+import { busKinds, openHarness, type Harness } from './harness.js'
 
+// Each bus's suite runs after the other's, so the helpers below can share this one variable.
 let h: Harness
-beforeAll(async () => {
-  h = await openHarness()
-})
-afterAll(async () => {
-  await h.close()
-})
 
 const PATH = '/v1/otlp/v1/traces'
 const START = BigInt(Date.UTC(2025, 4, 6, 7, 8, 9)) * 1_000_000n
@@ -111,7 +106,7 @@ const post = (
 /** Envelopes on the events topic whose event ids are in `wanted`, read by a fresh group. */
 async function onBus(wanted: (id: string) => boolean, expected: number): Promise<EventEnvelope[]> {
   const found: EventEnvelope[] = []
-  const consumer = h.bus.createConsumer({ groupId: `otlp-${uuidv7()}`, topics: [TOPICS.events] })
+  const consumer = h.bus.createConsumer({ groupId: `otlp-${uuidv7()}`, topics: [h.topics.events] })
   await consumer.run({
     eachBatch: async ({ messages }) => {
       for (const m of messages)
@@ -149,7 +144,14 @@ function readProtoResponse(bytes: Uint8Array): { rejected: number; message: stri
   return out
 }
 
-describe('POST /v1/otlp/v1/traces', () => {
+describe.each(busKinds())('POST /v1/otlp/v1/traces on the %s bus', (kind) => {
+  beforeAll(async () => {
+    h = await openHarness(kind)
+  })
+  afterAll(async () => {
+    await h.close()
+  })
+
   it('turns GenAI spans of an OTLP/JSON export into events on the bus, and reports the rest as ignored', async () => {
     const span = genAiSpan()
     const res = await post(

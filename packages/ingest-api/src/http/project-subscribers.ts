@@ -7,6 +7,11 @@ export class ProjectSubscribers<T> {
     for (const listener of this.byProject.get(projectId) ?? []) listener(item)
   }
 
+  /** Whether the project has a listener now. */
+  has(projectId: string): boolean {
+    return this.byProject.has(projectId)
+  }
+
   /** Adds a listener until the returned function is called. */
   subscribe(projectId: string, listener: (item: T) => void): () => void {
     const set = this.byProject.get(projectId) ?? new Set<(item: T) => void>()

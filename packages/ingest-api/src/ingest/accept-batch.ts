@@ -1,6 +1,5 @@
 import type { Producer } from '@anansi/bus'
 import {
-  TOPICS,
   eventMessageKey,
   validateBatch,
   type BatchResponse,
@@ -17,6 +16,8 @@ import type { RecentIds } from './recent-ids.js'
 export interface AcceptDeps {
   project: ProjectStore
   producer: Producer
+  /** Where accepted events are published (`anansi.events` unless configured). */
+  eventsTopic: string
   recent: RecentIds
   /** Live listeners (SSE) of this replica's accepted events. */
   live?: EventHub
@@ -32,7 +33,7 @@ export interface AcceptOutcome {
 /**
  * Accepts a JSON-parsed batch. Each event is validated on its own; ids the project already has
  * (stored, or accepted by this replica moments ago, or earlier in the same batch) are answered
- * `duplicate` and not re-sent. The rest are published to `anansi.events` and the promise resolves
+ * `duplicate` and not re-sent. The rest are published to the events topic and the promise resolves
  * only once the bus holds them durably, so a 2xx never covers an event that could still be lost.
  * A crash after publishing but before answering makes the client retry; the processor is
  * idempotent by event id, so the second copy changes nothing.
@@ -60,7 +61,7 @@ export async function acceptBatch(deps: AcceptDeps, body: unknown): Promise<Acce
     return { index: item.index, id: item.event.id, status: 'accepted' }
   })
   await publish(deps, fresh)
-  deps.live?.publish(deps.project.projectId, fresh)
+  deps.live?.accepted(deps.project.projectId, fresh)
   deps.recent.add(
     deps.project.projectId,
     fresh.map((e) => e.id),
@@ -88,7 +89,7 @@ async function publish(deps: AcceptDeps, events: LlmEvent[]): Promise<void> {
     }
   })
   try {
-    await deps.producer.send(TOPICS.events, messages)
+    await deps.producer.send(deps.eventsTopic, messages)
   } catch (cause) {
     // Nothing was acknowledged: the client may retry the whole batch safely.
     throw new ApiError(

@@ -17,6 +17,8 @@ import type { VerdictHub } from '../verdicts/verdict-hub.js'
 export interface EventRouteDeps {
   store: Store
   producer: Producer
+  /** Where accepted events are published. */
+  eventsTopic: string
   recent: RecentIds
   live: EventHub
   hub: VerdictHub
@@ -73,6 +75,7 @@ export function eventRoutes(deps: EventRouteDeps): OpenAPIHono<{ Variables: Auth
       {
         project: deps.store.forProject(c.get('auth').projectId),
         producer: deps.producer,
+        eventsTopic: deps.eventsTopic,
         recent: deps.recent,
         live: deps.live,
         now: deps.now,

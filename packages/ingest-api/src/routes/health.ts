@@ -1,11 +1,18 @@
 import { Hono } from 'hono'
 import type { Store } from '@anansi/store'
 import type { Bus } from '@anansi/bus'
-import { TOPICS } from '@anansi/protocol'
 import type { Registry } from 'prom-client'
 
-/** /healthz (the process answers), /readyz (database and bus answer), /metrics (Prometheus). */
-export function healthRoutes(store: Store, bus: Bus, registry: Registry): Hono {
+/**
+ * /healthz (the process answers), /readyz (database and bus answer: the events topic's offsets
+ * can be read), /metrics (Prometheus).
+ */
+export function healthRoutes(
+  store: Store,
+  bus: Bus,
+  eventsTopic: string,
+  registry: Registry,
+): Hono {
   const app = new Hono()
   app.get('/healthz', (c) => c.json({ status: 'ok' }))
   app.get('/readyz', async (c) => {
@@ -14,7 +21,7 @@ export function healthRoutes(store: Store, bus: Bus, registry: Registry): Hono {
         () => 'ok' as const,
         () => 'unavailable' as const,
       ),
-      bus.admin.lag('anansi-readyz', TOPICS.events).then(
+      bus.admin.lag('anansi-readyz', eventsTopic).then(
         () => 'ok' as const,
         () => 'unavailable' as const,
       ),

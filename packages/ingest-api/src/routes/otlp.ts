@@ -20,6 +20,8 @@ import { otlpEncoding, readOtlpBody, type OtlpEncoding } from '../otlp/read-otlp
 export interface OtlpRouteDeps {
   store: Store
   producer: Producer
+  /** Where accepted events are published. */
+  eventsTopic: string
   recent: RecentIds
   live: EventHub
   metrics: IngestMetrics
@@ -121,6 +123,7 @@ export function otlpRoutes(deps: OtlpRouteDeps): OpenAPIHono<{ Variables: AuthVa
       {
         project: deps.store.forProject(c.get('auth').projectId),
         producer: deps.producer,
+        eventsTopic: deps.eventsTopic,
         recent: deps.recent,
         live: deps.live,
         now: deps.now,
