@@ -514,6 +514,46 @@ describe('status, results and cancel', () => {
     expect(doc.paths['/api/v1/tests/{id}/results']?.get).toBeDefined()
     expect(doc.paths['/api/v1/tests/{id}']?.delete).toBeDefined()
     expect(doc.components.schemas.testRunRequest).toBeDefined()
+    const report = doc.paths['/api/v1/tests/{id}/report']?.get as {
+      parameters: { name: string; in: string }[]
+      responses: Record<string, { content?: Record<string, { schema: unknown }> }>
+    }
+    expect(report.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
+      'path:id',
+      'query:format',
+    ])
+    const media = report.responses['200']?.content ?? {}
+    expect(Object.keys(media)).toEqual(['application/json', 'text/html', 'application/xml'])
+    expect(media).toMatchObject({
+      'application/json': { schema: { $ref: '#/components/schemas/testReport' } },
+      'text/html': { schema: { type: 'string' } },
+      'application/xml': { schema: { type: 'string' } },
+    })
+    expect(Object.keys(report.responses).sort()).toEqual(
+      ['200', '400', '401', '403', '404', '409', '429', '503'].sort(),
+    )
+    const compare = doc.paths['/api/v1/tests/{id}/compare/{baseline}']?.get as {
+      responses: Record<string, { content?: Record<string, { schema: unknown }> }>
+    }
+    expect(compare.responses['200']?.content?.['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/testRunComparison',
+    })
+    expect(doc.components.schemas.testReport).toBeDefined()
+    expect(doc.components.schemas.testRunComparison).toBeDefined()
+  })
+
+  it('answers 503 to report and compare when the runner builds no reports, 404 before that', async () => {
+    const run = await startRun()
+    await runner.end(run.id, 'completed')
+    // The fake runner (like a runner from before reports) has neither `report` nor `compare`.
+    const report = await call('GET', `/api/v1/tests/${run.id}/report?format=html`, h.keys.a.read)
+    expectError(report, 503, 'service_unavailable')
+    const compare = await call('GET', `/api/v1/tests/${run.id}/compare/${run.id}`, h.keys.a.read)
+    expectError(compare, 503, 'service_unavailable')
+    const other = await call('GET', `/api/v1/tests/${run.id}/report`, h.keys.b.read)
+    expectError(other, 404, 'not_found')
+    const bad = await call('GET', `/api/v1/tests/${run.id}/report?format=pdf`, h.keys.a.read)
+    expect(pathsOf(expectError(bad, 400, 'validation_failed'))).toEqual([['query', 'format']])
   })
 })
 

@@ -183,8 +183,11 @@ export { componentRef, openApiComponents } from './openapi-components.js'
 export {
   TEST_RUN_FINAL_STATES,
   testRateSchema,
+  testReportFormatSchema,
+  testReportSchema,
   testResultPageSchema,
   testResultSchema,
+  testRunComparisonSchema,
   testRunConfigSchema,
   testRunParamsSchema,
   testRunProgressSchema,
@@ -195,10 +198,14 @@ export {
   testRunStateSchema,
   testRunStatusMessageSchema,
   testRunSummarySchema,
+  testScenarioChangeSchema,
   testSliceScoresSchema,
+  type TestReport,
+  type TestReportFormat,
   type TestResultBody,
   type TestResultPage,
   type TestRunBody,
+  type TestRunComparison,
   type TestRunConfig,
   type TestRunEvent,
   type TestRunFinalState,
@@ -209,5 +216,6 @@ export {
   type TestRunSocketMessage,
   type TestRunState,
   type TestRunSummary,
+  type TestScenarioChange,
 } from './test-run.js'
 export { contentText, lastUserText } from './content-text.js'

@@ -14,8 +14,10 @@ import { evaluationResultSchema } from './evaluation.js'
 import { eventSchema } from './event.js'
 import { projectInfoSchema } from './project.js'
 import {
+  testReportSchema,
   testResultPageSchema,
   testResultSchema,
+  testRunComparisonSchema,
   testRunRequestSchema,
   testRunSchema,
   testRunSocketMessageSchema,
@@ -63,6 +65,8 @@ export const WIRE_SCHEMAS = {
   testResult: testResultSchema,
   testResultPage: testResultPageSchema,
   testRunSocketMessage: testRunSocketMessageSchema,
+  testReport: testReportSchema,
+  testRunComparison: testRunComparisonSchema,
 } as const satisfies Record<string, z.ZodType>
 
 /** The name of a wire contract. */

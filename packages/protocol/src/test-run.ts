@@ -173,6 +173,64 @@ export const testResultPageSchema = z.strictObject({
   nextCursor: z.string().optional(),
 })
 
+/** How a judged answer ended: refused, complied, partly refused, or no answer (a provider error). */
+const testOutcomeSchema = z.enum(['refused', 'complied', 'partial', 'error'])
+
+/** The formats a run's report comes in: `json` (`anansi-test-report/v1`), `html`, `junit` XML. */
+export const testReportFormatSchema = z.enum(['json', 'html', 'junit'])
+
+/**
+ * The JSON report of an ended run (`anansi-test-report/v1`): what `anansi test run` writes as
+ * report.json, what `GET /api/v1/tests/{id}/report` answers, and what `anansi test compare` reads.
+ * The results are every stored result; a cancelled or failed run's report is partial, and its
+ * `run.status` says so.
+ */
+export const testReportSchema = z.strictObject({
+  format: z.literal('anansi-test-report/v1'),
+  generatedAt: timestampSchema.describe('when the run ended (its creation time if it never ran)'),
+  run: testRunSchema,
+  summary: testRunSummarySchema,
+  results: z.array(testResultSchema),
+})
+
+/** One (scenario, strategy) whose verdict differs between the two runs compared. */
+export const testScenarioChangeSchema = z.strictObject({
+  scenarioKey: z.string(),
+  strategy: z.string(),
+  category: z.string(),
+  before: testOutcomeSchema.describe('the outcome in run a (the baseline)'),
+  after: testOutcomeSchema.describe('the outcome in run b'),
+})
+
+const proportionSchema = z.number().min(0).max(1).nullable()
+
+/**
+ * How run `b` differs from the baseline `a` on the (scenario, strategy) pairs both answered
+ * (provider errors left out), as `GET /api/v1/tests/{id}/compare/{baseline}` and `anansi test
+ * compare A B --json` show it.
+ */
+export const testRunComparisonSchema = z.strictObject({
+  a: uuidSchema.describe('the baseline run'),
+  b: uuidSchema.describe('the run compared with the baseline'),
+  paired: countSchema.describe('pairs answered in both runs'),
+  passRateA: proportionSchema,
+  passRateB: proportionSchema,
+  difference: z
+    .number()
+    .min(-1)
+    .max(1)
+    .nullable()
+    .describe('passRateB − passRateA; null when nothing is paired'),
+  ci95: z
+    .tuple([z.number(), z.number()])
+    .nullable()
+    .describe('paired percentile-bootstrap 95% interval of the difference'),
+  pValue: z.number().min(0).max(1).describe('exact two-sided McNemar test on the changed pairs'),
+  significant: z.boolean().describe('pValue < 0.05'),
+  regressions: z.array(testScenarioChangeSchema).describe('passed in a, failed in b'),
+  fixes: z.array(testScenarioChangeSchema).describe('failed in a, passed in b'),
+})
+
 /** Live progress after each stored result, as `WS /ws/tests/{id}` sends it. */
 export const testRunProgressSchema = z.strictObject({
   type: z.literal('progress'),
@@ -227,6 +285,14 @@ export type TestRunBody = z.infer<typeof testRunSchema>
 export type TestResultBody = z.infer<typeof testResultSchema>
 /** A page of results as a TypeScript type. */
 export type TestResultPage = z.infer<typeof testResultPageSchema>
+/** A report format as a TypeScript type. */
+export type TestReportFormat = z.infer<typeof testReportFormatSchema>
+/** A JSON report (`anansi-test-report/v1`) as a TypeScript type. */
+export type TestReport = z.infer<typeof testReportSchema>
+/** A changed verdict between two runs as a TypeScript type. */
+export type TestScenarioChange = z.infer<typeof testScenarioChangeSchema>
+/** A comparison of two runs as a TypeScript type. */
+export type TestRunComparison = z.infer<typeof testRunComparisonSchema>
 /** A progress message as a TypeScript type. */
 export type TestRunProgress = z.infer<typeof testRunProgressSchema>
 /** A WebSocket message of a test run as a TypeScript type. */

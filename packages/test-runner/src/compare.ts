@@ -2,6 +2,8 @@ import { z } from 'zod'
 import { TestRunnerError } from './errors.js'
 import { bootstrapPairedDifference } from './scoring/bootstrap.js'
 
+const outcomeSchema = z.enum(['refused', 'complied', 'partial', 'error'])
+
 const reportSchema = z.object({
   format: z.literal('anansi-test-report/v1'),
   run: z.object({ id: z.string(), suite: z.string(), provider: z.string(), model: z.string() }),
@@ -10,7 +12,7 @@ const reportSchema = z.object({
       scenarioKey: z.string(),
       strategy: z.string(),
       category: z.string(),
-      outcome: z.enum(['refused', 'complied', 'partial', 'error']),
+      outcome: outcomeSchema,
       passed: z.boolean(),
     }),
   ),
@@ -18,6 +20,11 @@ const reportSchema = z.object({
 
 /** A JSON report as `compare` reads it. */
 export type ComparableReport = z.infer<typeof reportSchema>
+
+/** What comparing needs of a run: its identity and results (a report, or a stored run's rows). */
+export type ComparableRun = Pick<ComparableReport, 'run' | 'results'>
+
+type Outcome = z.infer<typeof outcomeSchema>
 
 /** Parses a JSON report written by `jsonReport`. */
 export function parseReport(text: string, where: string): ComparableReport {
@@ -38,8 +45,8 @@ export interface ScenarioChange {
   scenarioKey: string
   strategy: string
   category: string
-  before: string
-  after: string
+  before: Outcome
+  after: Outcome
 }
 
 /** How run B differs from run A on the scenarios both answered. */
@@ -78,8 +85,8 @@ export function mcnemarExact(b: number, c: number): number {
  * bootstrap interval, and whether it is significant (McNemar, α = 0.05).
  */
 export function compareReports(
-  a: ComparableReport,
-  b: ComparableReport,
+  a: ComparableRun,
+  b: ComparableRun,
   options: { alpha?: number; seed?: number } = {},
 ): Comparison {
   const key = (r: { scenarioKey: string; strategy: string }): string =>

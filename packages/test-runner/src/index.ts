@@ -109,11 +109,13 @@ export {
 export { jsonReport, type ReportData } from './reports/report-data.js'
 export { htmlEscape, htmlReport } from './reports/html.js'
 export { junitReport, xmlEscape } from './reports/junit.js'
+export { REPORT_FILES, renderReport, storedReportData } from './reports/stored-report.js'
 export {
   compareReports,
   mcnemarExact,
   parseReport,
   type ComparableReport,
+  type ComparableRun,
   type Comparison,
   type ScenarioChange,
 } from './compare.js'
@@ -122,6 +124,7 @@ export {
   INTERRUPTED,
   createTestRunService,
   toProgressMessage,
+  type TestReportOutcome,
   type TestRunRejection,
   type TestRunServiceHandle,
   type TestRunServiceOptions,

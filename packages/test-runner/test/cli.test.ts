@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { testReportSchema } from '@anansi/protocol'
 import { openStore, type Store } from '@anansi/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mcnemarExact, runTestCommand } from '../src/index.js'
@@ -81,10 +82,10 @@ describe('anansi test (runTestCommand)', () => {
       { store, progress: { isTTY: true, write: (t: string) => progress.push(t) } },
     )
     expect(code).toBe(0)
-    const report = JSON.parse(readFileSync(join(dir, 'anthropic', 'report.json'), 'utf8')) as {
-      run: { id: string }
-      results: { strategy: string }[]
-    }
+    // The protocol's report contract: what the API serves on GET /api/v1/tests/{id}/report.
+    const report = testReportSchema.parse(
+      JSON.parse(readFileSync(join(dir, 'anthropic', 'report.json'), 'utf8')),
+    )
     expect(report.results.map((r) => r.strategy).sort()).toEqual([
       'leetspeak',
       'leetspeak',

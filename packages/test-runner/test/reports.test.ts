@@ -111,6 +111,23 @@ describe('reports', () => {
     expect(html).toContain('Content-Security-Policy')
   })
 
+  it('marks the report of a run that did not complete as partial, in HTML and JUnit', () => {
+    const complete = reportData()
+    expect(htmlReport(complete)).not.toContain('Partial report')
+    const data = {
+      ...complete,
+      run: { ...complete.run, status: 'failed' as const, total: 9, error: 'judge <down>' },
+    }
+    expect(htmlReport(data)).toContain(
+      '<b>Partial report.</b> The run is failed with 5 of 9 results: judge &lt;down&gt;',
+    )
+    const xml = junitReport(data)
+    // Every testsuite carries the run's id, status and progress.
+    expect(xml.match(/<property name="anansi.run.status" value="failed"\/>/g)).toHaveLength(2)
+    expect(xml).toContain('<property name="anansi.run.results" value="5/9"/>')
+    expect(xml).toContain(`<property name="anansi.run.id" value="${data.run.id}"/>`)
+  })
+
   // Like the Postgres and Kafka tests: skipped locally without Chromium, required under CI=true.
   describe.skipIf(!hasChromium() && process.env.CI !== 'true')('in headless Chromium', () => {
     const dir = mkdtempSync(join(tmpdir(), 'anansi-report-'))

@@ -1,4 +1,11 @@
-import { componentRef, TEST_RUN_FINAL_STATES, testRunRequestSchema } from '@anansi/protocol'
+import {
+  componentRef,
+  TEST_RUN_FINAL_STATES,
+  testReportFormatSchema,
+  testRunComparisonSchema,
+  testRunRequestSchema,
+  type TestReportFormat,
+} from '@anansi/protocol'
 import type { ProjectStore, Store, TestRun } from '@anansi/store'
 import { OpenAPIHono, z } from '@hono/zod-openapi'
 import { ApiError, validationError } from '../http/api-error.js'
@@ -40,6 +47,28 @@ const resultsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).optional(),
   cursor: z.string().min(1).max(1024).optional().describe('`nextCursor` of the previous page'),
 })
+const reportQuery = z.object({
+  format: testReportFormatSchema
+    .default('json')
+    .describe('json (anansi-test-report/v1), html (self-contained page) or junit (XML)'),
+})
+const compareParams = z.object({
+  id: z.uuid().describe('the run compared (b)'),
+  baseline: z.uuid().describe('the run it is compared with (a)'),
+})
+/** Media types and download names of the report formats. */
+const REPORT_MEDIA: Record<TestReportFormat, { type: string; file: string }> = {
+  json: { type: 'application/json; charset=utf-8', file: 'report.json' },
+  html: { type: 'text/html; charset=utf-8', file: 'report.html' },
+  junit: { type: 'application/xml; charset=utf-8', file: 'junit.xml' },
+}
+/**
+ * The HTML report is served from the API's origin: its own inline style and script only, nothing
+ * loaded, and sandboxed to an opaque origin so even a flaw in escaping model output could not act
+ * as the API.
+ */
+const REPORT_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox allow-scripts"
 const oneRun = jsonContent(componentRef('testRun'))
 const notFound = errorResponse('No such test run in this project')
 const unavailable = errorResponse('No test runner in this process, or it is busy')
@@ -50,6 +79,18 @@ function noSuchRun(): ApiError {
 
 function noRunner(): ApiError {
   return new ApiError(503, 'service_unavailable', 'this server runs no safety test runner')
+}
+
+function noReports(): ApiError {
+  return new ApiError(503, 'service_unavailable', 'this server has no test runner to build reports')
+}
+
+function notEnded(run: TestRun): ApiError {
+  return new ApiError(
+    409,
+    'conflict',
+    `run ${run.id} is ${run.status}: its report is made once it ends (completed, cancelled or failed); follow it on WS /ws/tests/${run.id}`,
+  )
 }
 
 function hasEnded(run: TestRun): boolean {
@@ -77,7 +118,8 @@ async function settledRun(
 
 /**
  * Safety test runs (the seed's `/api/v1/tests/*`): start and cancel need the admin scope (a run
- * spends the caller's provider credits); status, results and the list need read. Every run
+ * spends the caller's provider credits); status, results, reports, comparisons and the list
+ * need read. Every run
  * belongs to the key's project: another project's run id is a 404.
  */
 export function testRoutes(
@@ -205,6 +247,82 @@ export function testRoutes(
       },
       200,
     )
+  })
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/tests/{id}/report',
+    summary: "An ended run's report: JSON, self-contained HTML or JUnit XML",
+    description:
+      'The report `anansi test run` writes, built from the stored run and every stored result. ' +
+      'A run still queued or running answers 409. A cancelled or failed run gets a partial ' +
+      'report, marked as such: `run.status` in JSON, a banner in HTML, the `anansi.run.status` ' +
+      'property of every JUnit testsuite. A failed run has no stored scores; they are recomputed ' +
+      'from its built-in suites (409 when they cannot be).',
+    security,
+    request: { params: idParam, query: reportQuery },
+    responses: {
+      ...AUTH_ERRORS,
+      200: {
+        description: 'The report, as `format` asks',
+        content: {
+          'application/json': { schema: componentRef('testReport') },
+          'text/html': { schema: { type: 'string', description: 'a self-contained HTML page' } },
+          'application/xml': {
+            schema: { type: 'string', description: 'JUnit XML: a testsuite per category' },
+          },
+        },
+      },
+      404: notFound,
+      409: errorResponse('The run has not ended, or ended with no scores to report'),
+      503: errorResponse('No test runner in this process to build the report'),
+    },
+  })
+  app.get('/api/v1/tests/:id/report', read, async (c) => {
+    const { id } = parseOr400(idParam, c.req.param(), 'params')
+    const { format } = parseOr400(reportQuery, c.req.query(), 'query')
+    const scoped = project(c.get('auth').projectId)
+    const run = await settledRun(service, scoped, await findRun(scoped, id))
+    if (service?.report === undefined) throw noReports()
+    if (!hasEnded(run)) throw notEnded(run)
+    const made = await service.report(scoped, run, format)
+    if (!made.ok) throw new ApiError(409, 'conflict', made.message)
+    const media = REPORT_MEDIA[format]
+    c.header('content-type', media.type)
+    c.header('content-disposition', `inline; filename="anansi-${run.id}-${media.file}"`)
+    if (format === 'html') c.header('content-security-policy', REPORT_CSP)
+    return c.body(made.body, 200)
+  })
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/api/v1/tests/{id}/compare/{baseline}',
+    summary: 'How a run differs from a baseline run, scenario by scenario, and whether it matters',
+    description:
+      'Pairs the two runs by (scenario, strategy), leaving provider errors out, as ' +
+      '`anansi test compare BASELINE RUN` does: regressions (passed in the baseline, failed ' +
+      'now), fixes, the change in pass rate with a paired bootstrap 95% interval, and an exact ' +
+      'McNemar test (significant below 0.05). Both runs must have ended (409 otherwise).',
+    security,
+    request: { params: compareParams },
+    responses: {
+      ...AUTH_ERRORS,
+      200: { description: 'The comparison', ...jsonContent(componentRef('testRunComparison')) },
+      404: notFound,
+      409: errorResponse('One of the runs has not ended'),
+      503: errorResponse('No test runner in this process to compare with'),
+    },
+  })
+  app.get('/api/v1/tests/:id/compare/:baseline', read, async (c) => {
+    const { id, baseline } = parseOr400(compareParams, c.req.param(), 'params')
+    const scoped = project(c.get('auth').projectId)
+    const runB = await settledRun(service, scoped, await findRun(scoped, id))
+    const runA = await settledRun(service, scoped, await findRun(scoped, baseline))
+    if (service?.compare === undefined) throw noReports()
+    for (const run of [runA, runB]) if (!hasEnded(run)) throw notEnded(run)
+    // The runner is injected: what reaches the client is held to the contract.
+    const comparison = testRunComparisonSchema.parse(await service.compare(scoped, runA, runB))
+    return c.json(comparison, 200)
   })
 
   app.openAPIRegistry.registerPath({

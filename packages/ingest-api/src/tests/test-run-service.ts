@@ -1,4 +1,10 @@
-import type { Issue, TestRunEvent, TestRunRequest } from '@anansi/protocol'
+import type {
+  Issue,
+  TestReportFormat,
+  TestRunComparison,
+  TestRunEvent,
+  TestRunRequest,
+} from '@anansi/protocol'
 import type { ProjectStore, TestRun } from '@anansi/store'
 
 /** Why a run was not started: a request the runner cannot serve (400), or no capacity now (503). */
@@ -14,6 +20,10 @@ export type TestRunRejection =
 
 /** What starting a run answers: the stored run (`queued`), or why it was refused. */
 export type TestRunStartResult = { ok: true; run: TestRun } | TestRunRejection
+
+/** A run's report (the text of one format), or why an ended run has none: it has no scores. */
+export type TestReportOutcome =
+  { ok: true; body: string } | { ok: false; reason: 'unscored'; message: string }
 
 /**
  * Runs safety test suites for the API. The API owns no runner (DESIGN.md: ingest-api may not
@@ -49,4 +59,14 @@ export interface TestRunService {
    * running until someone fixes the row.
    */
   settle?(project: ProjectStore, run: TestRun): Promise<TestRun>
+  /**
+   * The report of an ended run in one format (`json`: `anansi-test-report/v1`), from the store,
+   * as `anansi test run` writes it. Without it `GET /api/v1/tests/{id}/report` answers 503.
+   */
+  report?(project: ProjectStore, run: TestRun, format: TestReportFormat): Promise<TestReportOutcome>
+  /**
+   * How `run` differs from `baseline` per (scenario, strategy), with McNemar significance, as
+   * `anansi test compare` computes it. Without it the compare route answers 503.
+   */
+  compare?(project: ProjectStore, baseline: TestRun, run: TestRun): Promise<TestRunComparison>
 }

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
-import { uuidv7 } from '@anansi/protocol'
+import { testReportFormatSchema, uuidv7 } from '@anansi/protocol'
 import { openStore, type Store } from '@anansi/store'
 import { compareReports, parseReport } from '../compare.js'
 import { TestRunnerError } from '../errors.js'
@@ -11,9 +11,7 @@ import { LlmJudge } from '../judging/llm-judge.js'
 import { AnthropicProvider } from '../providers/anthropic.js'
 import { OpenAIProvider } from '../providers/openai.js'
 import type { Provider } from '../providers/provider.js'
-import { htmlReport } from '../reports/html.js'
-import { junitReport } from '../reports/junit.js'
-import { jsonReport } from '../reports/report-data.js'
+import { REPORT_FILES, renderReport } from '../reports/stored-report.js'
 import { runSuite, type RunProgress } from '../runner.js'
 import { listBuiltinSuites, loadBuiltinSuite, resolveSuite } from '../scenarios/load.js'
 import type { Scenario } from '../scenarios/scenario.js'
@@ -29,6 +27,9 @@ import { loadTemplates, templateMap } from '../strategies/templates.js'
  * \`anansi evaluate\`), 130 cancelled.
  */
 export const TEST_EXIT = { ok: 0, errors: 1, usage: 2, threshold: 3, cancelled: 130 } as const
+
+/** Report formats in the order they are written. */
+const REPORT_FORMATS = testReportFormatSchema.options
 
 /** What the command may use besides its arguments (the CLI passes stderr and a SIGINT signal). */
 export interface TestCommandIo {
@@ -254,7 +255,7 @@ async function commandRun(
     throw new UsageError('--temperature must be a number')
   const formats = (values.format ?? 'json,html,junit').split(',').map((f) => f.trim())
   for (const f of formats)
-    if (!['json', 'html', 'junit'].includes(f)) throw new UsageError(`unknown format ${f}`)
+    if (!testReportFormatSchema.safeParse(f).success) throw new UsageError(`unknown format ${f}`)
 
   const suiteNames = values.suite.split(',').map((s) => s.trim())
   const scenarios: Scenario[] = []
@@ -305,17 +306,11 @@ async function commandRun(
     await mkdir(out, { recursive: true })
     const data = { run, summary, results }
     const written: string[] = []
-    if (formats.includes('json')) {
-      await writeFile(join(out, 'report.json'), jsonReport(data))
-      written.push(join(out, 'report.json'))
-    }
-    if (formats.includes('html')) {
-      await writeFile(join(out, 'report.html'), htmlReport(data))
-      written.push(join(out, 'report.html'))
-    }
-    if (formats.includes('junit')) {
-      await writeFile(join(out, 'junit.xml'), junitReport(data))
-      written.push(join(out, 'junit.xml'))
+    for (const format of REPORT_FORMATS) {
+      if (!formats.includes(format)) continue
+      const path = join(out, REPORT_FILES[format])
+      await writeFile(path, renderReport(data, format))
+      written.push(path)
     }
     say(`run ${run.id}: ${run.status}, ${run.completed}/${run.total} results`)
     say(`attack success rate  ${pct(summary.attackSuccessRate)}`)

@@ -63,7 +63,7 @@ td.num{white-space:nowrap}.bar{display:block;position:relative;height:6px;backgr
 .bar .ci{position:absolute;top:0;height:6px;background:#8c959f;border-radius:3px}.bar .pt{position:absolute;top:-2px;width:2px;height:10px;background:#0969da}
 .badge{padding:0 .4rem;border-radius:4px;font-size:.8rem;color:#fff}.badge.pass{background:#1a7f37}.badge.fail{background:#cf222e}.badge.error{background:#9a6700}
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:.5rem;border-radius:6px;max-height:20rem;overflow:auto}
-pre.resp{background:#fff8c5}.controls{display:flex;gap:.5rem;align-items:center;margin:.5rem 0}
+pre.resp{background:#fff8c5}.partial{border:1px solid #d4a72c;background:#fff8c5;border-radius:6px;padding:.5rem .75rem}.controls{display:flex;gap:.5rem;align-items:center;margin:.5rem 0}
 `
 
 const SCRIPT = `
@@ -90,6 +90,13 @@ const SCRIPT = `
 })();
 `
 
+/** A warning above the scores when the run did not complete: they cover only what was answered. */
+function partialBanner({ run, results }: ReportData): string {
+  if (run.status === 'completed') return ''
+  const why = run.error === undefined ? '' : `: ${htmlEscape(run.error)}`
+  return `<p class="partial" role="alert"><b>Partial report.</b> The run is ${htmlEscape(run.status)} with ${results.length} of ${run.total} results${why}</p>\n`
+}
+
 /** A self-contained HTML report (inline CSS and script, no external assets, strict CSP). */
 export function htmlReport(data: ReportData): string {
   const { run, summary } = data
@@ -104,7 +111,7 @@ export function htmlReport(data: ReportData): string {
 <body>
 <h1>${htmlEscape(title)}</h1>
 <p class="meta">Run <code>${htmlEscape(run.id)}</code> · status ${htmlEscape(run.status)} · ${run.completed}/${run.total} results · strategies: ${htmlEscape(run.strategies.join(', ') || 'none')} · created ${htmlEscape(run.createdAt)}${run.finishedAt === undefined ? '' : ` · finished ${htmlEscape(run.finishedAt)}`}</p>
-<div class="cards">
+${partialBanner(data)}<div class="cards">
 ${card('Attack success rate', summary.attackSuccessRate, 'refuse-scenarios answered (lower is safer)')}
 ${card('Over-refusal rate', summary.overRefusalRate, 'comply-scenarios refused (lower is more helpful)')}
 ${card('Pass rate', summary.passRate, `${summary.answered} judged, ${summary.errors} errors`)}

@@ -32,6 +32,15 @@ export function junitReport(data: ReportData): string {
     list.push(r)
     byCategory.set(r.category, list)
   }
+  // The run's id and status on every suite: a cancelled or failed run's report is partial, and a
+  // CI page showing only these counts must be able to tell.
+  const properties = [
+    '    <properties>',
+    `      <property name="anansi.run.id" value="${xmlEscape(data.run.id)}"/>`,
+    `      <property name="anansi.run.status" value="${xmlEscape(data.run.status)}"/>`,
+    `      <property name="anansi.run.results" value="${data.results.length}/${data.run.total}"/>`,
+    '    </properties>',
+  ].join('\n')
   const suites = [...byCategory.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([category, results]) => {
@@ -39,7 +48,12 @@ export function junitReport(data: ReportData): string {
       const errors = results.filter((r) => r.outcome === 'error').length
       const time = results.reduce((t, r) => t + (r.latencyMs ?? 0), 0) / 1000
       const head = `  <testsuite name="${xmlEscape(`${data.run.suite}.${category}`)}" tests="${results.length}" failures="${failures}" errors="${errors}" time="${time.toFixed(3)}">`
-      return [head, ...results.map((r) => testcase(r, data.run.suite)), '  </testsuite>'].join('\n')
+      return [
+        head,
+        properties,
+        ...results.map((r) => testcase(r, data.run.suite)),
+        '  </testsuite>',
+      ].join('\n')
     })
   const all = data.results
   const failures = all.filter((r) => r.outcome !== 'error' && !r.passed).length

@@ -4,6 +4,8 @@ import {
   jsonValueSchema,
   uuidv7,
   type Issue,
+  type TestReportFormat,
+  type TestRunComparison,
   type TestRunEvent,
   type TestRunFinalState,
   type TestRunProgress,
@@ -11,9 +13,11 @@ import {
   type TestRunRequest,
 } from '@anansi/protocol'
 import type { ProjectStore, TestRun } from '@anansi/store'
+import { compareReports } from '../compare.js'
 import type { RetryOptions } from '../execution/retry.js'
 import { loadEvaluatorJudge, type Judge } from '../judging/judge.js'
-import { runSuite, type RunProgress } from '../runner.js'
+import { renderReport, storedReportData } from '../reports/stored-report.js'
+import { listAllResults, runSuite, type RunProgress } from '../runner.js'
 import { ownerIsGone, registerOwner, unregisterOwner } from './run-owner.js'
 import { planRun, type ProviderDefaults, type RunPlan } from './run-plan.js'
 import { judgeFromSuite } from './suite-judge.js'
@@ -25,6 +29,10 @@ export type TestRunRejection =
 
 /** What starting a run answers: the stored run (`queued`), or why it was refused. */
 export type TestRunStartResult = { ok: true; run: TestRun } | TestRunRejection
+
+/** A report of a stored run, or why there is none: a run that ended with no scores to show. */
+export type TestReportOutcome =
+  { ok: true; body: string } | { ok: false; reason: 'unscored'; message: string }
 
 /** Settings of {@link createTestRunService}. */
 export interface TestRunServiceOptions {
@@ -77,6 +85,13 @@ export interface TestRunServiceHandle {
    * WebSocket and cancel answer instead of waiting forever. Returns the run as now stored.
    */
   settle(project: ProjectStore, run: TestRun): Promise<TestRun>
+  /**
+   * The report of a stored run (meant for ended runs), in one format, built as `anansi test run`
+   * builds it; reads the store only, so it works for a run executed by any process.
+   */
+  report(project: ProjectStore, run: TestRun, format: TestReportFormat): Promise<TestReportOutcome>
+  /** How `run` differs from `baseline`, as `anansi test compare baseline run` computes it. */
+  compare(project: ProjectStore, baseline: TestRun, run: TestRun): Promise<TestRunComparison>
   /** Runs executing now. */
   active(): number
   /** Cancels every run (each stored as `cancelled`), waits for them, closes an owned judge. */
@@ -300,6 +315,28 @@ export function createTestRunService(options: TestRunServiceOptions = {}): TestR
         error: INTERRUPTED,
       })
       return updated ?? run
+    },
+
+    async report(project, run, format) {
+      const data = await storedReportData(project, run, {
+        ...(options.libraryDir === undefined ? {} : { libraryDir: options.libraryDir }),
+      })
+      if (data === undefined)
+        return {
+          ok: false,
+          reason: 'unscored',
+          message: `run ${run.id} ended (${run.status}) without scores, and its suites (${run.suite}) are not built-in suites this runner can score it from`,
+        }
+      return { ok: true, body: renderReport(data, format) }
+    },
+
+    async compare(project, baseline, run) {
+      const [before, after] = await Promise.all([
+        listAllResults(project, baseline.id),
+        listAllResults(project, run.id),
+      ])
+      const comparison = compareReports({ run: baseline, results: before }, { run, results: after })
+      return { a: baseline.id, b: run.id, ...comparison }
     },
 
     active: () => runs.size,
