@@ -7,6 +7,7 @@ import {
   attachTestRunSocket,
   attachVerdictSocket,
   createIngestApi,
+  startEventFeed,
   startVerdictFeed,
   type IngestApi,
   type RateLimitOptions,
@@ -46,7 +47,7 @@ export interface PlatformOptions {
   allowPrivateWebhookTargets?: boolean
   /** Browser origins allowed by CORS and the per-key rate limit of the ingest API. */
   api?: { corsOrigins?: string[]; rateLimit?: RateLimitOptions }
-  /** Unique per ingest replica: each replica follows every verdict with a group of its own. */
+  /** Unique per ingest replica: it follows verdicts (and, on Kafka, events) with groups of its own. */
   replicaId?: string
   report: (error: unknown) => void
 }
@@ -121,13 +122,15 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
         extraMetrics: running.processor === undefined ? [] : [running.processor.metrics.registry],
       })
       closers.push(() => api.close())
-      const feed: Consumer = await startVerdictFeed(
-        bus,
-        api.hub,
-        options.replicaId ?? uuidv7(),
-        report,
-      )
+      const replicaId = options.replicaId ?? uuidv7()
+      const feed: Consumer = await startVerdictFeed(bus, api.hub, replicaId, report)
       closers.push(() => feed.stop())
+      // On Kafka ingest replicas scale out: each follows every accepted event so that its SSE
+      // streams also show what the others accepted. `anansi dev` (embedded) is one process.
+      if (bus.kind === 'kafka') {
+        const events = await startEventFeed(bus, api.events, replicaId, report)
+        closers.push(() => events.stop())
+      }
       const server = serve({
         fetch: api.app.fetch,
         port: roles.ingest.port,

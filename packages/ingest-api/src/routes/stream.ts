@@ -17,7 +17,9 @@ const MAX_PENDING = 1_000
 /**
  * GET /v1/stream: Server-Sent Events of the project's live events (`event: event`) and verdicts
  * (`event: verdict`), optionally only one model and/or category. With a filter, a verdict is sent
- * only for an event this stream sent. Live only: events accepted by other replicas are not seen.
+ * only for an event this stream sent. Live only, no history. Verdicts come from the bus; events
+ * too when the replica follows the bus with `startEventFeed` (the CLI does on Kafka, where ingest
+ * scales out), otherwise only the events this replica accepts.
  */
 export function streamRoutes(
   events: EventHub,
