@@ -12,6 +12,8 @@ export type TestRunnerErrorCode =
   | 'resume_mismatch'
   /** Bad command-line usage. */
   | 'usage'
+  /** The Anansi API could not be reached, or refused a request (compare with run ids). */
+  | 'api_failed'
 
 /** Every failure the test runner raises, with a code to switch on. */
 export class TestRunnerError extends Error {

@@ -263,6 +263,18 @@ function parseXml(xml: string): XmlElement {
 const byName = (el: XmlElement, name: string): XmlElement[] =>
   el.children.filter((c) => c.name === name)
 
+/** `anansi test …` against this server (ANANSI_ENDPOINT), with `key` as ANANSI_API_KEY. */
+async function cli(argv: string[], key: string | undefined) {
+  const lines: string[] = []
+  const code = await runTestCommand((line) => lines.push(line), argv, {
+    ANANSI_ENDPOINT: base,
+    ...(key === undefined ? {} : { ANANSI_API_KEY: key }),
+  })
+  const text = lines.join('\n')
+  const doc = (argv.includes('--json') ? JSON.parse(text) : undefined) as unknown
+  return { code, lines, doc }
+}
+
 describe('GET /api/v1/tests/{id}/report and /compare over HTTP, with the real runner', () => {
   let first: TestRunBody
   let second: TestRunBody
@@ -401,6 +413,19 @@ describe('GET /api/v1/tests/{id}/report and /compare over HTTP, with the real ru
       const { exitCode, ...fromCli } = JSON.parse(lines.join('\n')) as { exitCode: number }
       expect(exitCode).toBe(0)
       expect(fromCli).toEqual(comparison)
+
+      // Given run ids instead of files, the CLI fetches the reports from the API: same answer.
+      const viaApi = await cli(['compare', first.id, second.id, '--url', base, '--json'], a.read)
+      expect(viaApi.code).toBe(0)
+      expect(viaApi.doc).toEqual({ ...comparison, exitCode: 0 })
+      // A report file against a stored run: one regression is not significant (McNemar p = 1).
+      const mixed = await cli(
+        ['compare', join(dir, 'a.json'), second.id, '--fail-on-regression'],
+        a.read,
+      )
+      expect(mixed.code).toBe(0)
+      expect(mixed.lines).toContain('regressions 1, fixes 0')
+      expect(mixed.lines).toContain('  REGRESSION mini_002 [none] harmful: refused → complied')
     } finally {
       await rm(dir, { recursive: true, force: true })
     }
@@ -431,6 +456,13 @@ describe('GET /api/v1/tests/{id}/report and /compare over HTTP, with the real ru
     expect(
       errorCode(await call('GET', `/api/v1/tests/${own.id}/compare/${first.id}`, b.read), 404),
     ).toBe('not_found')
+    // The CLI with B's key: the run is unknown (exit 2), as on the API.
+    const fromB = await cli(['compare', first.id, second.id, '--json'], b.read)
+    expect(fromB.code).toBe(2)
+    expect(fromB.doc).toMatchObject({ error: { code: 'unknown_name' } })
+    const noKey = await cli(['compare', first.id, second.id, '--json'], undefined)
+    expect(noKey.code).toBe(2)
+    expect(noKey.doc).toMatchObject({ error: { code: 'usage', message: /needs an API key/ } })
     expect(errorCode(await report(first.id, 'json', a.ingest), 403)).toBe('forbidden')
     expect(errorCode(await call('GET', compare, undefined), 401)).toBe('unauthorized')
     expect(errorCode(await report(first.id, 'pdf'), 400)).toBe('validation_failed')
@@ -446,6 +478,10 @@ describe('GET /api/v1/tests/{id}/report and /compare over HTTP, with the real ru
     expect(errorCode(await report(running.id, 'html'), 409)).toBe('conflict')
     const compare = `/api/v1/tests/${running.id}/compare/${first.id}`
     expect(errorCode(await call('GET', compare, a.read), 409)).toBe('conflict')
+    // The CLI passes the API's refusal on and exits 1 (not a usage error).
+    const early = await cli(['compare', first.id, running.id], a.read)
+    expect(early.code).toBe(1)
+    expect(early.lines.join('\n')).toMatch(/answered 409: run \S+ is running/)
     expect((await call('DELETE', `/api/v1/tests/${running.id}`, a.admin)).status).toBe(200)
     fake.script = refuseHarmful()
 

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { testReportFormatSchema, uuidv7 } from '@anansi/protocol'
 import { openStore, type Store } from '@anansi/store'
-import { compareReports, parseReport } from '../compare.js'
+import { z } from 'zod'
+import { compareReports, parseReport, type ComparableReport } from '../compare.js'
 import { TestRunnerError } from '../errors.js'
 import { FileCache } from '../execution/response-cache.js'
 import { loadEvaluatorJudge, type Judge } from '../judging/judge.js'
@@ -69,7 +70,11 @@ anansi test run --provider openai|anthropic --model NAME --suite NAME[,NAME|FILE
   --project SLUG          project the run belongs to (default "default")
   --judge-model NAME      judge with this model (LLM-as-judge) instead of the Anansi evaluators;
                           --judge-provider, --judge-base-url, --judge-api-key-env default to the target's
-anansi test compare A.json B.json [--fail-on-regression]
+anansi test compare A B [--fail-on-regression]
+  A and B (baseline first) are JSON reports (report.json), or run ids stored by the API:
+  a run id is fetched from GET /api/v1/tests/{id}/report on
+  --url URL               the ingest API (default ANANSI_ENDPOINT, else http://127.0.0.1:8787)
+  --key KEY               an API key with the read scope (default ANANSI_API_KEY)
 anansi test list
 every subcommand takes --json: one JSON document on stdout (errors as {"error": {code, message}})
 
@@ -350,18 +355,75 @@ async function commandRun(
   }
 }
 
-async function commandCompare(print: (line: string) => void, args: string[]): Promise<number> {
+/** Where `anansi dev` listens (as `anansi tail` defaults). */
+const DEFAULT_API_URL = 'http://127.0.0.1:8787'
+const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const apiErrorBody = z.object({ error: z.object({ message: z.string() }) })
+
+/** The API's error message in a failed answer, when it sent one. */
+function apiMessage(text: string): string {
+  try {
+    const parsed = apiErrorBody.safeParse(JSON.parse(text))
+    return parsed.success ? `: ${parsed.data.error.message}` : ''
+  } catch {
+    return '' // not JSON (a proxy's page): the status says enough
+  }
+}
+
+/** The JSON report of a run stored by the API (`GET /api/v1/tests/{id}/report`). */
+async function fetchReport(base: string, key: string, id: string): Promise<ComparableReport> {
+  let res: Response
+  try {
+    res = await fetch(`${base}/api/v1/tests/${id}/report?format=json`, {
+      headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
+    })
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause)
+    throw new TestRunnerError('api_failed', `run ${id}: cannot reach ${base} (${why})`, { cause })
+  }
+  const text = await res.text()
+  if (res.status === 404)
+    throw new TestRunnerError('unknown_name', `run ${id}: no such test run in the key's project`)
+  if (!res.ok)
+    throw new TestRunnerError(
+      'api_failed',
+      `run ${id}: ${base} answered ${res.status}${apiMessage(text)}`,
+    )
+  return parseReport(text, `run ${id} (${base})`)
+}
+
+async function commandCompare(
+  print: (line: string) => void,
+  args: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     strict: true,
     allowPositionals: true,
-    options: { 'fail-on-regression': { type: 'boolean' }, json: { type: 'boolean' } },
+    options: {
+      'fail-on-regression': { type: 'boolean' },
+      json: { type: 'boolean' },
+      url: { type: 'string' },
+      key: { type: 'string' },
+    },
   })
   const [pathA, pathB] = positionals
   if (pathA === undefined || pathB === undefined || positionals.length !== 2)
-    throw new UsageError('compare takes two JSON reports: anansi test compare A.json B.json')
-  const a = parseReport(await readFile(pathA, 'utf8'), pathA)
-  const b = parseReport(await readFile(pathB, 'utf8'), pathB)
+    throw new UsageError(
+      'compare takes two JSON reports or run ids: anansi test compare A.json B.json',
+    )
+  const base = (values.url ?? env.ANANSI_ENDPOINT ?? DEFAULT_API_URL).replace(/\/+$/, '')
+  const key = values.key ?? env.ANANSI_API_KEY ?? ''
+  const load = async (arg: string): Promise<ComparableReport> => {
+    if (!RUN_ID.test(arg)) return parseReport(await readFile(arg, 'utf8'), arg)
+    if (!/^https?:\/\/[^/]/.test(base) || !URL.canParse(base))
+      throw new UsageError(`--url: expected an http(s) URL, got ${JSON.stringify(base)}`)
+    if (key === '') throw new UsageError(`run id ${arg} needs an API key: --key or ANANSI_API_KEY`)
+    return fetchReport(base, key, arg)
+  }
+  const a = await load(pathA)
+  const b = await load(pathB)
   const c = compareReports(a, b)
   const regressed = c.significant && (c.difference ?? 0) < 0
   const code =
@@ -436,7 +498,7 @@ export async function runTestCommand(
   const [sub, ...rest] = argv
   try {
     if (sub === 'run') return await commandRun(print, rest, env, io)
-    if (sub === 'compare') return await commandCompare(print, rest)
+    if (sub === 'compare') return await commandCompare(print, rest, env)
     if (sub === 'list') return await commandList(print, rest)
     print(TEST_USAGE)
     return sub === undefined || sub === '--help' || sub === '-h' ? TEST_EXIT.ok : TEST_EXIT.usage
@@ -452,6 +514,8 @@ export async function runTestCommand(
       (error.code === 'unknown_name' ||
         error.code === 'invalid_scenario' ||
         error.code === 'resume_mismatch')
+    // The API refused or failed (a wrong key, a run still running, a server down): not bad usage.
+    const apiFailed = error instanceof TestRunnerError && error.code === 'api_failed'
     const json = argv.includes('--json')
     if (json && error instanceof Error)
       printJson(print, {
@@ -460,12 +524,12 @@ export async function runTestCommand(
           message: error.message,
         },
       })
-    if (!usage && !badInput) throw error
+    if (!usage && !badInput && !apiFailed) throw error
     if (!json) {
       print(`anansi test: ${error.message}`)
       if (usage) print(TEST_USAGE)
     }
-    return TEST_EXIT.usage
+    return apiFailed ? TEST_EXIT.errors : TEST_EXIT.usage
   }
 }
 
