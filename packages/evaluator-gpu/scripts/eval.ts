@@ -3,8 +3,10 @@
  * through the TypeScript runtime and fails when a metric is worse than the manifest's number by
  * more than TOLERANCE: per label precision, recall, F1, AUROC and AUPRC; harmful_request's
  * false-positive rate on XSTest's safe prompts; bias's false-positive rate per group (groups with
- * enough statements); CrowS-Pairs and BIPIA, evaluation-only sets. Prints one JSON document.
- * `--lexical-only` skips the semantic tier (minutes on 2 cores).
+ * enough statements); CrowS-Pairs and BIPIA, evaluation-only sets; the indirect-injection model
+ * per document (scripts/eval/indirect.ts). Prints one JSON document.
+ * `--lexical-only` skips the semantic tier (minutes on 2 cores); `--only a,b` evaluates only the
+ * named model directories (e.g. `--only jailbreak,indirect_injection`).
  */
 import { readFileSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -16,6 +18,7 @@ import { headManifestSchema } from '../src/semantic/semantic-manifest.js'
 import { TOLERANCE, type Check } from './eval/checks.js'
 import { scoreBiasGroups, scoreXstest } from './eval/fairness.js'
 import { argmaxAccuracy, scoreHeldout, type ScoredModel } from './eval/heldout.js'
+import { scoreIndirect } from './eval/indirect.js'
 import { readJsonl, rowSchema, type Row } from './eval/rows.js'
 import { scoreBipia, scoreCrowsPairs, type ScoreTexts } from './eval/stress.js'
 
@@ -111,8 +114,11 @@ async function evaluateModel(
 const report: Record<string, unknown> = {}
 const allChecks: Check[] = []
 const skipSemantic = process.argv.includes('--lexical-only')
+const onlyAt = process.argv.indexOf('--only')
+const only = onlyAt < 0 ? undefined : new Set((process.argv[onlyAt + 1] ?? '').split(','))
 let backbone: EmbeddingModel | undefined
 for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
+  if (only !== undefined && !only.has(name)) continue
   const raw: unknown = JSON.parse(
     readFileSync(join(BUILTIN_MODELS_DIR, name, 'manifest.json'), 'utf8'),
   )
@@ -125,6 +131,17 @@ for (const name of readdirSync(BUILTIN_MODELS_DIR).sort()) {
       : undefined
   if (manifest?.eval_file === undefined) continue
   const started = performance.now()
+  if (lexical.success && lexical.data['windowing'] !== undefined) {
+    // A window-level model scores documents through the detector, not texts one by one.
+    const result = await scoreIndirect(name, { ...lexical.data, eval_file: manifest.eval_file })
+    allChecks.push(...result.checks)
+    report[name] = {
+      tier: 'lexical',
+      seconds: (performance.now() - started) / 1000,
+      ...result.report,
+    }
+    continue
+  }
   let scorer: Scorer
   if (lexical.success) scorer = await lexicalScorer(name)
   else {

@@ -8,8 +8,13 @@ import type { EvaluationResult, EvaluatorTier } from '@anansi/protocol'
 export interface EvaluationInput {
   text: string | Uint8Array
   target: 'input' | 'output' | 'both'
-  /** Retrieval documents the text should be grounded in (hallucination with context). */
+  /**
+   * Retrieval documents the text should be grounded in (hallucination with context); `jailbreak`
+   * also scans them for planted instructions (indirect prompt injection).
+   */
   context?: readonly string[]
+  /** Tool-role message contents (function results) the model read; scanned like `context`. */
+  toolOutputs?: readonly string[]
 }
 
 /**

@@ -74,7 +74,25 @@ export {
   type EvaluatorInfo,
   type SuiteOptions,
 } from './suite/evaluator-suite.js'
-export { EVALUATOR_TARGETS, type Tier } from './suite/builtin-evaluators.js'
+export {
+  EVALUATOR_TARGETS,
+  INDIRECT_INJECTION_MODEL,
+  type Tier,
+} from './suite/builtin-evaluators.js'
+export {
+  IndirectInjectionDetector,
+  MAX_DOCUMENT_CHARS,
+  MAX_DOCUMENTS,
+  MAX_SPANS_PER_DOCUMENT,
+  type DocumentOrigin,
+  type DocumentScan,
+  type DocumentToScan,
+  type FlaggedWindow,
+  type InjectionScan,
+} from './injection/injection-detector.js'
+export { DocumentScanningEvaluator, documentsOf } from './injection/document-scanning-evaluator.js'
+export { INDIRECT_LABEL, onDirectScale, withIndirectScan } from './injection/indirect-result.js'
+export { splitWindows, WINDOWING_NAME, type TextWindow } from './injection/windows.js'
 export { CustomClassifier, activate } from './custom/custom-classifier.js'
 export {
   customModelSpecSchema,

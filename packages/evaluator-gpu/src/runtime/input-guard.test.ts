@@ -50,6 +50,21 @@ describe('input guard', () => {
     expect(guardInput({ text: 'a', target: 'output', context: ['doc'] }).context).toEqual(['doc'])
   })
 
+  it('refuses tool outputs that are not a list of strings and makes the others well-formed', () => {
+    for (const toolOutputs of ['result', [7], ['ok', undefined], [{ content: 'x' }]])
+      expect(() => guardInput(untyped({ text: 'a', target: 'input', toolOutputs }))).toThrow(
+        expect.objectContaining({
+          code: 'invalid_input',
+          message: expect.stringMatching(/tool/) as string,
+        }) as Error,
+      )
+    expect(
+      guardInput({ text: 'a', target: 'input', toolOutputs: ['{"ok":true}', 'x\uD800'] })
+        .toolOutputs,
+    ).toEqual(['{"ok":true}', 'x\uFFFD'])
+    expect(guardInput({ text: 'a', target: 'input' }).toolOutputs).toBeUndefined()
+  })
+
   it('replaces lone surrogates with U+FFFD, keeping length and well-formed text intact', () => {
     expect(guardInput({ text: 'a\uD800b\uDC00', target: 'input' }).text).toBe('a\uFFFDb\uFFFD')
     expect(guardInput({ text: 'ok 👋', target: 'input' }).text).toBe('ok 👋')

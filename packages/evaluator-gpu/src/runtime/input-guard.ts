@@ -13,6 +13,7 @@ export interface GuardedInput {
   cut: boolean
   target: EvaluationInput['target']
   context: string[] | undefined
+  toolOutputs: string[] | undefined
 }
 
 const inputSchema = z.object(
@@ -25,6 +26,11 @@ const inputSchema = z.object(
     context: z
       .array(z.string({ error: 'every context document must be a string' }), {
         error: 'context must be an array of strings',
+      })
+      .optional(),
+    toolOutputs: z
+      .array(z.string({ error: 'every tool output must be a string' }), {
+        error: 'toolOutputs must be an array of strings',
       })
       .optional(),
   },
@@ -51,7 +57,7 @@ export function toWellFormedText(text: string): string {
 }
 
 /**
- * Validates one input (text as a string or UTF-8 bytes, target, context documents) and returns
+ * Validates one input (text as a string or UTF-8 bytes, target, context documents, tool outputs) and returns
  * the text to evaluate; anything else is an `invalid_input` error, never a crash.
  */
 export function guardInput(input: EvaluationInput): GuardedInput {
@@ -65,7 +71,7 @@ export function guardInput(input: EvaluationInput): GuardedInput {
       false,
       { cause: parsed.error },
     )
-  const { text: raw, target, context } = parsed.data
+  const { text: raw, target, context, toolOutputs } = parsed.data
   const decoded = typeof raw === 'string' ? raw : decodeUtf8Strict(raw)
   const cut = decoded.length > MAX_INPUT_CHARS
   return {
@@ -73,5 +79,6 @@ export function guardInput(input: EvaluationInput): GuardedInput {
     cut,
     target,
     context: context?.map(toWellFormedText),
+    toolOutputs: toolOutputs?.map(toWellFormedText),
   }
 }

@@ -1,6 +1,15 @@
+import type { EvaluationResult } from '@anansi/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { INDIRECT_LABEL } from '../injection/indirect-result.js'
+import { INVOICE, PLANTED_INVOICE, PLANTED_LINE } from '../injection/test-documents.js'
 import { verdictPolicySchema } from '../policy/verdict-policy.js'
-import { EvaluatorSuite } from './evaluator-suite.js'
+import { EvaluatorSuite, type ComprehensiveResult } from './evaluator-suite.js'
+
+/** The document threshold a jailbreak result recorded for its scan. */
+const indirectThreshold = (result: EvaluationResult | undefined): number =>
+  z.object({ indirectInjection: z.object({ threshold: z.number() }) }).parse(result?.details)
+    .indirectInjection.threshold
 
 describe('EvaluatorSuite (lexical tier + PII rules)', () => {
   let suite: EvaluatorSuite
@@ -80,6 +89,63 @@ describe('EvaluatorSuite (lexical tier + PII rules)', () => {
     expect(without.evaluations.some((e) => e.evaluator === 'toxicity')).toBe(false)
   })
 
+  it('flags a retrieved document with a planted instruction, and not the same document clean', async () => {
+    const question = 'What is the total due on my March invoice?'
+    const jailbreakOf = async (context: string[]): Promise<EvaluationResult | undefined> =>
+      (await suite.comprehensive({ input: question, context }, undefined, ['jailbreak']))
+        .evaluations[0]
+    const clean = await jailbreakOf(['Unrelated note about the office party.', INVOICE])
+    expect(clean).toMatchObject({ evaluator: 'jailbreak', flagged: false, label: 'none' })
+    expect(clean?.score).toBeLessThan(clean?.threshold ?? 0)
+    expect(clean?.labels?.[INDIRECT_LABEL]).toBeLessThan(indirectThreshold(clean))
+    expect(clean?.spans).toBeUndefined()
+
+    const attacked = await suite.comprehensive({
+      input: question,
+      output: 'The total due is $1,240.00.',
+      context: ['Unrelated note about the office party.', PLANTED_INVOICE],
+    })
+    const result = attacked.evaluations.find((e) => e.evaluator === 'jailbreak')
+    expect(result).toMatchObject({ flagged: true, label: INDIRECT_LABEL })
+    expect(result?.score).toBeGreaterThanOrEqual(result?.threshold ?? 1)
+    const [span] = result?.spans ?? []
+    expect(span?.label).toBe('context:1')
+    expect(PLANTED_INVOICE.slice(span?.start, span?.end)).toBe(PLANTED_LINE)
+    expect(attacked.decision.safe).toBe(false)
+    expect(attacked.decision.reasons.map((r) => r.evaluator)).toContain('jailbreak')
+  })
+
+  it('scans tool outputs like retrieved documents', async () => {
+    const call = (toolOutputs: string[]): Promise<ComprehensiveResult> =>
+      suite.comprehensive(
+        { input: 'What is the total due on my invoice?', toolOutputs },
+        undefined,
+        ['jailbreak'],
+      )
+    const [attacked] = (await call(['{"status": "ok"}', PLANTED_INVOICE])).evaluations
+    expect(attacked).toMatchObject({ flagged: true, label: INDIRECT_LABEL })
+    expect(attacked?.spans?.map((s) => s.label)).toEqual(['tool:1'])
+    const [clean] = (await call([INVOICE])).evaluations
+    expect(clean?.flagged).toBe(false)
+    await expect(
+      suite.comprehensive({ input: 'x', toolOutputs: [42] as unknown as string[] }),
+    ).rejects.toMatchObject({ code: 'invalid_input' })
+  })
+
+  it("never runs the document model on the user's own prompt", async () => {
+    // A plain request scores high as a window (planted in a document it is a task-hijack), so the
+    // prompt must reach the direct model only.
+    const input = 'Write a short story about a detective chasing a notorious thief.'
+    const [alone] = (await suite.comprehensive({ input }, undefined, ['jailbreak'])).evaluations
+    expect(alone?.labels).not.toHaveProperty(INDIRECT_LABEL)
+    expect(alone?.flagged).toBe(false)
+    const [withDocs] = (
+      await suite.comprehensive({ input, context: [INVOICE] }, undefined, ['jailbreak'])
+    ).evaluations
+    expect(withDocs?.flagged).toBe(false)
+    expect(withDocs?.labels?.[INDIRECT_LABEL]).toBeLessThan(indirectThreshold(withDocs))
+  })
+
   it('refuses unknown evaluator names with a typed error', async () => {
     await expect(
       suite.comprehensive({ output: 'x' }, undefined, ['astrology']),
@@ -119,6 +185,19 @@ describe('EvaluatorSuite (both tiers)', () => {
     expect(withoutContext.evaluations.find((e) => e.evaluator === 'hallucination')?.tier).toBe(
       'lexical',
     )
+  })
+
+  it('scans documents once per call, in the lexical jailbreak result', async () => {
+    const { evaluations } = await suite.comprehensive({
+      input: 'What is the total due on my March invoice?',
+      context: [PLANTED_INVOICE],
+    })
+    const tiers = evaluations.filter((e) => e.evaluator === 'jailbreak')
+    expect(tiers.find((e) => e.tier === 'lexical')).toMatchObject({
+      flagged: true,
+      label: INDIRECT_LABEL,
+    })
+    expect(tiers.find((e) => e.tier === 'semantic')?.labels).not.toHaveProperty(INDIRECT_LABEL)
   })
 
   it('gates on one tier only when the policy says so', async () => {

@@ -38,8 +38,13 @@ export interface SuiteOptions extends SessionOptions {
 export interface CallToEvaluate {
   input?: string
   output?: string
-  /** Retrieval documents the output should be grounded in. */
+  /** Retrieval documents the output should be grounded in (also scanned for planted instructions). */
   context?: readonly string[]
+  /**
+   * Tool-role message contents the model read in this turn (function results, fetched pages);
+   * `jailbreak` scans them for planted instructions like `context`.
+   */
+  toolOutputs?: readonly string[]
 }
 
 /** The outcome of a comprehensive evaluation. */
@@ -135,7 +140,12 @@ export class EvaluatorSuite {
         if (text === undefined) continue
         runs.push(
           evaluator.evaluate([
-            { text, target, ...(call.context === undefined ? {} : { context: call.context }) },
+            {
+              text,
+              target,
+              ...(call.context === undefined ? {} : { context: call.context }),
+              ...(call.toolOutputs === undefined ? {} : { toolOutputs: call.toolOutputs }),
+            },
           ]),
         )
       }

