@@ -93,6 +93,9 @@ export function definePipelineDeliveryContract(adapter: string, target: Pipeline
         const events = Array.from({ length: 10 }, () => makeEvent())
         await publishEventsTo(bus, topics.events, projectId, events)
         expect(await eventually(async () => (await count('verdicts', projectId)) === 10)).toBe(true)
+        // The stats count a batch once it is published and committed, a little after its rows are
+        // stored: wait for them too, or the first batch would be counted as a re-delivery's work.
+        expect(await eventually(() => processor.stats().decided === 10)).toBe(true)
         const evaluationsBefore = await count('evaluations', projectId)
         expect(evaluationsBefore).toBeGreaterThan(0)
         const before = processor.stats()
