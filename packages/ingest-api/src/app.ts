@@ -160,7 +160,7 @@ export function createIngestApi(options: IngestOptions): IngestApi {
     otlpRoutes({ store: options.store, producer, eventsTopic, recent, live, metrics, now }),
   )
   app.route('/', evaluateRoutes(options.suite))
-  app.route('/', keyRoutes(options.store))
+  app.route('/', keyRoutes(options.store, now))
   app.route('/', projectRoutes(options.store))
   app.route('/', alertRoutes(options.store))
   app.route('/', alertRuleRoutes(options.store))

@@ -1,6 +1,7 @@
-import { uuidv7 } from '@anansi/protocol'
+import { errorBodySchema, uuidv7 } from '@anansi/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import type { IngestApi } from '../src/index.js'
 import { headers, openHarness, type Harness } from './harness.js'
 
 let h: Harness
@@ -89,5 +90,76 @@ describe('/v1/keys (admin)', () => {
       body: JSON.stringify({ name: 'x', scopes: ['root'] }),
     })
     expect(res.status).toBe(400)
+  })
+
+  describe("the project's last active admin key", () => {
+    /** A project of its own whose admin keys the test controls; `expiresAt` per key, if any. */
+    const project = async (admins: (Date | undefined)[]) => {
+      const { id } = await h.store.createProject({ name: 'solo', slug: `solo-${uuidv7()}` })
+      const scoped = h.store.forProject(id)
+      const keys: { key: string; id: string }[] = []
+      for (const expiresAt of admins) {
+        const created = await scoped.createApiKey({
+          name: 'admin',
+          scopes: ['read', 'admin'],
+          ...(expiresAt === undefined ? {} : { expiresAt }),
+        })
+        keys.push({ key: created.plaintext, id: created.key.id })
+      }
+      return keys
+    }
+    const revoke = async (api: IngestApi, key: string, id: string): Promise<Response> =>
+      api.app.request(`/v1/keys/${id}`, { method: 'DELETE', headers: headers(key) })
+
+    it('is refused with 409 conflict (in any case of the id) and keeps working; with a second admin key it can go', async () => {
+      const api = h.api()
+      const app = api.app
+      const [only] = await project([undefined])
+      if (only === undefined) throw new Error('one key expected')
+      for (const id of [only.id, only.id.toUpperCase()]) {
+        const refused = await revoke(api, only.key, id)
+        expect(refused.status).toBe(409)
+        expect(errorBodySchema.parse(await refused.json()).error.code).toBe('conflict')
+      }
+      expect((await app.request('/v1/keys', { headers: headers(only.key) })).status).toBe(200)
+      const second = created.parse(
+        await (
+          await app.request('/v1/keys', {
+            method: 'POST',
+            headers: headers(only.key),
+            body: JSON.stringify({ name: 'next', scopes: ['admin'] }),
+          })
+        ).json(),
+      )
+      expect((await revoke(api, only.key, only.id)).status).toBe(204)
+      expect((await app.request('/v1/keys', { headers: headers(only.key) })).status).toBe(401)
+      expect((await revoke(api, second.key, second.id)).status).toBe(409)
+    })
+
+    it('counts only admin keys that are neither revoked nor expired', async () => {
+      const [lasting, expiring] = await project([undefined, new Date(Date.now() + 86_400_000)])
+      if (lasting === undefined || expiring === undefined) throw new Error('two keys expected')
+      // Two days on, the second admin key has expired: the first is the last one.
+      const later = h.api({ now: () => new Date(Date.now() + 2 * 86_400_000) })
+      expect((await revoke(later, lasting.key, lasting.id)).status).toBe(409)
+      expect((await revoke(h.api(), lasting.key, lasting.id)).status).toBe(204)
+    })
+
+    it('survives two admin keys revoking each other at the same time: one goes, one stays', async () => {
+      const api = h.api()
+      const [one, two] = await project([undefined, undefined])
+      if (one === undefined || two === undefined) throw new Error('two keys expected')
+      const statuses = await Promise.all([
+        revoke(api, one.key, two.id).then((r) => r.status),
+        revoke(api, two.key, one.id).then((r) => r.status),
+      ])
+      expect(statuses.sort()).toEqual([204, 409])
+      const alive = await Promise.all(
+        [one, two].map(
+          async (k) => (await api.app.request('/v1/keys', { headers: headers(k.key) })).status,
+        ),
+      )
+      expect(alive.sort()).toEqual([200, 401])
+    })
   })
 })

@@ -4,8 +4,9 @@ import { componentRef } from '@anansi/protocol'
 import { ApiError } from '../http/api-error.js'
 import { requireScope, type AuthVariables } from '../http/auth.js'
 import { readJsonBody } from '../http/json-body.js'
+import { SerialByKey } from '../http/serial-by-key.js'
 import { parseOr400 } from '../http/validate.js'
-import type { Store } from '@anansi/store'
+import type { ApiKeyInfo, ProjectStore, Store } from '@anansi/store'
 
 const createKeyBody = z.strictObject({
   name: z.string().min(1).max(128),
@@ -37,9 +38,36 @@ const keyInfo = z.object({
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString())
 
-/** Admin-scoped API key management for the key's own project: create (secret shown once), list, revoke. */
-export function keyRoutes(store: Store): OpenAPIHono<{ Variables: AuthVariables }> {
+const activeAdmin = (key: ApiKeyInfo, now: Date): boolean =>
+  key.scopes.includes('admin') &&
+  key.revokedAt === null &&
+  (key.expiresAt === null || key.expiresAt > now)
+
+/**
+ * Whether revoking `keyId` would leave the project without an active admin key. Only an admin key
+ * can ask, so that key is the caller's own: the project would be locked out of its keys, rules and
+ * webhooks through the API (an operator can still mint one with `anansi keys create`).
+ */
+async function isLastAdmin(project: ProjectStore, keyId: string, now: Date): Promise<boolean> {
+  const keys = await project.listApiKeys()
+  const target = keys.find((k) => k.id === keyId)
+  if (target === undefined || !activeAdmin(target, now)) return false
+  return !keys.some((k) => k.id !== keyId && activeAdmin(k, now))
+}
+
+/**
+ * Admin-scoped API key management for the key's own project: create (secret shown once), list,
+ * revoke; the project's last active admin key cannot be revoked (409), as a group's last owner
+ * cannot be removed in GitLab or GitHub.
+ */
+export function keyRoutes(
+  store: Store,
+  now: () => Date = () => new Date(),
+): OpenAPIHono<{ Variables: AuthVariables }> {
   const app = new OpenAPIHono<{ Variables: AuthVariables }>()
+  // Check-then-revoke runs one at a time per project, so two admins revoking each other through
+  // this replica cannot both pass the check. Across replicas the store would need to lock.
+  const revocations = new SerialByKey()
   app.use('/v1/keys', requireScope('admin'))
   app.use('/v1/keys/*', requireScope('admin'))
   app.openAPIRegistry.registerPath({
@@ -107,19 +135,34 @@ export function keyRoutes(store: Store): OpenAPIHono<{ Variables: AuthVariables 
   app.openAPIRegistry.registerPath({
     method: 'delete',
     path: '/v1/keys/{id}',
-    summary: 'Revoke a key of this project',
+    summary: 'Revoke a key of this project (never its last active admin key)',
     security: [{ bearer: [] }],
     request: { params: keyIdParam },
     responses: {
       ...AUTH_ERRORS,
       204: { description: 'Revoked' },
       404: { description: 'No such live key in this project', ...errors },
+      409: {
+        description:
+          "The project's last active admin key (code `conflict`): create another admin key first",
+        ...errors,
+      },
     },
   })
   app.delete('/v1/keys/:id', async (c) => {
-    const { id } = parseOr400(keyIdParam, c.req.param(), 'params')
-    if (!(await store.forProject(c.get('auth').projectId).revokeApiKey(id)))
-      throw new ApiError(404, 'not_found', 'no such live key in this project')
+    const id = parseOr400(keyIdParam, c.req.param(), 'params').id.toLowerCase()
+    const projectId = c.get('auth').projectId
+    const project = store.forProject(projectId)
+    await revocations.run(projectId, async () => {
+      if (await isLastAdmin(project, id, now()))
+        throw new ApiError(
+          409,
+          'conflict',
+          "this is the project's last active admin key; create another admin key before revoking it",
+        )
+      if (!(await project.revokeApiKey(id)))
+        throw new ApiError(404, 'not_found', 'no such live key in this project')
+    })
     return c.body(null, 204)
   })
   return app
