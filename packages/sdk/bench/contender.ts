@@ -7,8 +7,9 @@
 import OpenAI from 'openai'
 import { median, r2, round, type RoundResult } from './measure.js'
 
-const [name = 'anansi', transport = 'http', providerUrl = '', sinkUrl = ''] = process.argv.slice(2)
-const ROUNDS = 7
+const [name = 'anansi', transport = 'http', providerUrl = '', sinkUrl = '', rounds = '7'] =
+  process.argv.slice(2)
+const ROUNDS = Number(rounds)
 const CALLS = transport === 'stub' ? 40_000 : transport === 'memory' ? 4_000 : 1_500
 
 const COMPLETION = JSON.stringify({

@@ -12,6 +12,8 @@ import { createInterface } from 'node:readline'
 import { r2 } from './measure.js'
 
 const HERE = import.meta.dirname
+// `--quick` (CI's smoke run): 3 rounds per contender instead of 7; the medians get noisier.
+const ROUNDS = process.argv.includes('--quick') ? 3 : 7
 const NODE_ARGS = ['--import', 'tsx', '--conditions=@anansi/source']
 
 function start(file: string, args: string[]): ChildProcess {
@@ -72,6 +74,7 @@ try {
         transport,
         providerUrl,
         sinkUrl,
+        String(ROUNDS),
       ])) as ContenderResult
       if (result.error !== undefined || !result.bare || !result.instrumented) {
         rows[name] = result
@@ -95,8 +98,7 @@ process.stdout.write(
   `${JSON.stringify(
     {
       machine: { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model },
-      method:
-        'Median of 7 rounds per contender, each in its own process; bare and instrumented rounds alternate (OpenLLMetry patches openai globally, so its bare rounds run first). "http": the real openai client against the fake provider (another process) over HTTP; "memory": the same client with an in-memory fetch (no I/O, so background exports only run at the flush); "stub": an object shaped like the client whose create() resolves at once, leaving only the instrumentation to measure. Instrumented rounds include the final flush/forceFlush of their exporter, so background serialization and export are counted. "anansi-call-path": no API key, i.e. only the work on the application path.',
+      method: `Median of ${ROUNDS} rounds per contender, each in its own process; bare and instrumented rounds alternate (OpenLLMetry patches openai globally, so its bare rounds run first). "http": the real openai client against the fake provider (another process) over HTTP; "memory": the same client with an in-memory fetch (no I/O, so background exports only run at the flush); "stub": an object shaped like the client whose create() resolves at once, leaving only the instrumentation to measure. Instrumented rounds include the final flush/forceFlush of their exporter, so background serialization and export are counted. "anansi-call-path": no API key, i.e. only the work on the application path.`,
       results,
     },
     null,
