@@ -1,26 +1,22 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { PGlite } from '@electric-sql/pglite'
-import { createEmbeddedBus, createKafkaBus, fromPglite, type Bus } from '@anansi/bus'
+import type { Bus } from '@anansi/bus'
 import { EvaluatorSuite } from '@anansi/evaluator'
 import { uuidv7, webhookPayloadSchema } from '@anansi/protocol'
-import { openStore, type Store } from '@anansi/store'
+import type { Store } from '@anansi/store'
 import { Webhook } from 'standardwebhooks'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serviceAddress } from '../../../tooling/test-services.js'
 import { startStreamProcessor, type StreamProcessor, type TopicNames } from '../src/index.js'
+import { embeddedTarget, overKafka, type OpenBusTarget } from './bus-targets.js'
 import { TOXIC_ANSWER, eventually, makeEvent } from './fixtures.js'
 import { publishEventsTo } from './publish.js'
-
-/** The bus and store one run uses; `close` releases both. */
-type OpenTarget = () => Promise<{ bus: Bus; store: Store; close: () => Promise<void> }>
 
 /**
  * Alert → persisted delivery → signed webhook, through the real store queue: a receiver that fails
  * three times and then succeeds gets exactly one successful delivery per alert. Run over the
  * embedded log and over Kafka with PostgreSQL (the fault tests' broker).
  */
-function defineWebhookAlertsContract(adapter: string, open: OpenTarget): void {
+function defineWebhookAlertsContract(adapter: string, open: OpenBusTarget): void {
   describe(`alert webhooks through the store queue: ${adapter}`, () => {
     let store: Store
     let bus: Bus
@@ -120,34 +116,5 @@ function defineWebhookAlertsContract(adapter: string, open: OpenTarget): void {
   })
 }
 
-defineWebhookAlertsContract('embedded log on PGlite', async () => {
-  const store = await openStore({ driver: 'pglite' })
-  const log = await PGlite.create()
-  const bus = createEmbeddedBus({ client: fromPglite(log), pollIntervalMs: 20 })
-  return {
-    bus,
-    store,
-    close: async () => {
-      await bus.close()
-      await log.close()
-      await store.close()
-    },
-  }
-})
-
-const brokers = serviceAddress('KAFKA_BROKERS')
-const databaseUrl = serviceAddress('DATABASE_URL')
-describe.skipIf(brokers === undefined || databaseUrl === undefined)('over Kafka', () => {
-  defineWebhookAlertsContract('Kafka and PostgreSQL', async () => {
-    const store = await openStore({ driver: 'postgres', url: databaseUrl ?? '' })
-    const bus = createKafkaBus({ brokers: (brokers ?? '').split(','), logLevel: 'error' })
-    return {
-      bus,
-      store,
-      close: async () => {
-        await bus.close()
-        await store.close()
-      },
-    }
-  })
-})
+defineWebhookAlertsContract('embedded log on PGlite', embeddedTarget)
+overKafka((open) => defineWebhookAlertsContract('Kafka and PostgreSQL', open))
