@@ -317,6 +317,18 @@ format_storage() {
   fi
 }
 
+# Every Kafka test run creates topics of its own, and they stay. A broker with thousands of
+# partitions to load starts slowly (one did not answer within 90 s), so say so before it happens.
+readonly CROWDED_PARTITIONS=1000
+warn_if_crowded() {
+  [[ -d "$LOG_DIRS" ]] || return 0
+  local n
+  n="$(find "$LOG_DIRS" -mindepth 1 -maxdepth 1 -type d -name '*-[0-9]*' | wc -l)"
+  if ((n > CROWDED_PARTITIONS)); then
+    log "warning: $LOG_DIRS holds $n partitions (left by earlier test runs); start-up will be slow — 'start --fresh' empties it"
+  fi
+}
+
 wipe_data() {
   log "--fresh: wiping broker state in $DATA_DIR"
   rm -rf "$LOG_DIRS" "$LOG_FILE" "$PID_FILE"
@@ -358,6 +370,7 @@ cmd_start() {
   done
   write_configs
   is_formatted || format_storage
+  warn_if_crowded
 
   log "starting Kafka $KAFKA_VERSION on $BOOTSTRAP (controller 127.0.0.1:$KAFKA_CONTROLLER_PORT, data $DATA_DIR)"
   local -a heap jvm

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server on 127.0.0.1 for tests, benchmarks and CI.
-#   infra/dev/postgres.sh start|stop|status|url
+#   infra/dev/postgres.sh start [--fresh]|stop|status|url
 # Installs the Debian `postgresql` package when no server binaries exist, runs its own cluster
 # (never the system one) as the `postgres` user, and prints DATABASE_URL=... as the last line of
-# `start`. The cluster trades durability for speed (fsync off): test data only.
+# `start`. The cluster trades durability for speed (fsync off): test data only. `start --fresh`
+# stops the cluster and starts from an empty one: CI uses it, because a machine that is reused
+# keeps /tmp, and the benchmarks leave millions of rows behind that slow every later run.
 set -euo pipefail
 
 PORT="${ANANSI_PG_PORT:-54329}"
@@ -53,10 +55,24 @@ is_ready() {
   "${bin}/pg_isready" -q -h 127.0.0.1 -p "${PORT}"
 }
 
+# Removes the cluster of DATA_DIR, but only a directory that is one (PG_VERSION inside) or empty,
+# so a mistyped ANANSI_PG_DATA never deletes someone's files.
+wipe_cluster() {
+  [[ -d "${DATA_DIR}" ]] || return 0
+  if [[ ! -f "${DATA_DIR}/PG_VERSION" && -n "$(ls -A "${DATA_DIR}")" ]]; then
+    log "--fresh: ${DATA_DIR} is not a PostgreSQL data directory; refusing to delete it"
+    exit 2
+  fi
+  stop || log "--fresh: pg_ctl stop failed (stale pid file?); removing the directory anyway"
+  rm -rf "${DATA_DIR}"
+  log "--fresh: removed ${DATA_DIR}"
+}
+
 start() {
   install_server
   local bin
   bin="$(pg_bin)"
+  if [[ "${1:-}" == "--fresh" ]]; then wipe_cluster; fi
   if is_ready; then
     log "already running on 127.0.0.1:${PORT}"
   else
@@ -86,9 +102,9 @@ stop() {
 }
 
 case "${1:-}" in
-  start) start ;;
+  start) start "${2:-}" ;;
   stop) stop ;;
   status) if is_ready; then echo "running on 127.0.0.1:${PORT}"; else echo "not running"; exit 3; fi ;;
   url) printf '%s\n' "${URL}" ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start [--fresh]|stop|status|url" >&2; exit 2 ;;
 esac
