@@ -10,6 +10,8 @@ export const evaluateRequestSchema = z.strictObject({
   input: z.string().max(MAX_EVALUATE_CHARS).optional(),
   output: z.string().max(MAX_EVALUATE_CHARS).optional(),
   context: z.array(z.string().max(MAX_EVALUATE_CHARS)).max(32).optional(),
+  /** Tool results the model read (function / tool-role messages): scanned for planted instructions. */
+  toolOutputs: z.array(z.string().max(MAX_EVALUATE_CHARS)).max(32).optional(),
   evaluators: z.array(z.string().min(1).max(64)).min(1).max(32).optional(),
 })
 

@@ -22,3 +22,19 @@ export function lastUserText(content: Content): string {
   }
   return contentText(content)
 }
+
+/**
+ * The tool-role messages after the last user turn: what tools returned in this turn of an agent
+ * loop, which evaluators scan for planted instructions (earlier turns were judged when sent).
+ */
+export function latestToolOutputs(content: Content): string[] {
+  if (content.type === 'text') return []
+  const outputs: string[] = []
+  for (let i = content.messages.length - 1; i >= 0; i -= 1) {
+    const message = content.messages[i]
+    if (message === undefined || message.role === 'user') break
+    if (message.role === 'tool')
+      outputs.unshift(contentText({ type: 'messages', messages: [message] }))
+  }
+  return outputs
+}

@@ -218,4 +218,4 @@ export {
   type TestRunSummary,
   type TestScenarioChange,
 } from './test-run.js'
-export { contentText, lastUserText } from './content-text.js'
+export { contentText, lastUserText, latestToolOutputs } from './content-text.js'

@@ -36,6 +36,7 @@ export function evaluateRoutes(
       ...(body.input === undefined ? {} : { input: body.input }),
       ...(body.output === undefined ? {} : { output: body.output }),
       ...(body.context === undefined ? {} : { context: body.context }),
+      ...(body.toolOutputs === undefined ? {} : { toolOutputs: body.toolOutputs }),
     }
     try {
       const { evaluations, decision } = await suite.comprehensive(call, undefined, body.evaluators)

@@ -1,5 +1,5 @@
 import type { LocalCall } from '../gating/local-evaluator.js'
-import { contentText, lastUserText } from '@anansi/protocol'
+import { contentText, lastUserText, latestToolOutputs } from '@anansi/protocol'
 import { toContent } from '../event/content.js'
 import { isRecord } from '../event/content-parts.js'
 import type { CallRecord } from './call-record.js'
@@ -17,13 +17,18 @@ function contextTexts(value: unknown): string[] | undefined {
   )
 }
 
-/** What the evaluator judges of a call: the last user turn, the answer, and the retrieval documents. */
+/**
+ * What the evaluator judges of a call: the last user turn, the answer, the retrieval documents and
+ * the tool results read since that turn (the stream processor judges the same parts of an event).
+ */
 export function toLocalCall(record: CallRecord): LocalCall {
   const context = contextTexts(record.context)
   const input = toContent(record.inputMap ? record.inputMap(record.input) : record.input)
+  const toolOutputs = latestToolOutputs(input)
   return {
     input: lastUserText(input),
     ...(record.output === undefined ? {} : { output: contentText(record.output) }),
     ...(context === undefined || context.length === 0 ? {} : { context }),
+    ...(toolOutputs.length === 0 ? {} : { toolOutputs }),
   }
 }

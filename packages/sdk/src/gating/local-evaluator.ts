@@ -5,6 +5,8 @@ export interface LocalCall {
   input?: string
   output?: string
   context?: readonly string[]
+  /** Tool results read since the last user turn, scanned for planted instructions. */
+  toolOutputs?: readonly string[]
 }
 
 /** What `EvaluatorSuite.comprehensive` answers (structurally, so the evaluator stays an optional peer). */

@@ -1,18 +1,5 @@
 import type { CallToEvaluate } from '@anansi/evaluator'
-import { contentText, lastUserText, type LlmEvent } from '@anansi/protocol'
-
-/** Tool-role messages after the last user turn: what tools returned in this turn of an agent loop. */
-function latestToolOutputs(input: LlmEvent['input']): string[] {
-  if (input.type === 'text') return []
-  const outputs: string[] = []
-  for (let i = input.messages.length - 1; i >= 0; i -= 1) {
-    const message = input.messages[i]
-    if (message === undefined || message.role === 'user') break
-    if (message.role === 'tool')
-      outputs.unshift(contentText({ type: 'messages', messages: [message] }))
-  }
-  return outputs
-}
+import { contentText, lastUserText, latestToolOutputs, type LlmEvent } from '@anansi/protocol'
 
 /**
  * What the evaluators judge of an event: the last user turn (earlier turns were judged when they
