@@ -1,6 +1,6 @@
 """Train the semantic-tier task heads on frozen int8 MiniLM embeddings and export them to ONNX.
 
-    python train_heads.py [--task jailbreak|toxicity|harmful_request|hallucination-grounding ...]
+    python train_heads.py [--task jailbreak|toxicity|harmful_request|bias|hallucination-grounding ...]
 
 Per task: load records with the shared loaders/split (training/anansi_training/data.py), subsample
 (deterministic), embed (cached), fit logistic regression and a 1-hidden-layer MLP per label (choice and
@@ -23,6 +23,7 @@ from common import (BACKBONE_ID, DATASETS, EMBED_DIM, EVAL_DATA, HERE, MODELS, P
 
 sys.path.insert(0, str(PKG / "training"))
 from anansi_training import data as shared  # noqa: E402  (the lexical tier's loaders and split)
+from anansi_training.train import FPR_BUDGET, bias_fairness, fpr_budget_threshold  # noqa: E402  (shared with the lexical tier)
 
 import numpy as np  # noqa: E402
 import onnx  # noqa: E402
@@ -35,7 +36,7 @@ from sklearn.neural_network import MLPClassifier  # noqa: E402
 from embed import Embedder  # noqa: E402
 
 EVAL_MAX_BYTES = 2_000_000  # hard cap per file; per-task budgets below keep all semantic artefacts <= 28 MB
-EVAL_BUDGET = {"toxicity": 900_000, "jailbreak": 650_000, "hallucination-grounding": 550_000, "harmful_request": 400_000}
+EVAL_BUDGET = {"toxicity": 900_000, "jailbreak": 650_000, "hallucination-grounding": 550_000, "harmful_request": 400_000, "bias": 700_000}
 OPSET = 17
 
 TASKS = {
@@ -46,8 +47,11 @@ TASKS = {
                      train_cap=30000, val_cap=8000, keep_rare=["threat", "sexual"],
                      description="text is toxic (hate, offensive/abusive, threat, sexual harassment)"),
     "harmful_request": dict(shared="harmful_request", labels=["harmful"], primary="harmful", train_cap=30000,
-                            negative_weights={"harmful_behaviors/xstest": 5.0},
+                            negative_weights={"harmful_behaviors/xstest": 5.0}, fpr_budget=FPR_BUDGET["harmful_request"],
                             val_cap=8000, description="request asks for harmful assistance a model should refuse"),
+    "bias": dict(shared="bias", labels=["bias"], primary="bias", train_cap=30000, val_cap=8000,
+                 negative_weights={"toxicity/toxigen": 3.0},
+                 description="text stereotypes or demeans a group (generalisation about people by identity)"),
     "hallucination-grounding": dict(shared=None, labels=["unsupported"], primary="unsupported", train_cap=30000,
                                     val_cap=8000, description="ANSWER sentence is not supported by (or contradicts) the CONTEXT"),
 }
@@ -138,6 +142,8 @@ def eval_line(r: dict, labels: list[str]) -> str:
     lab = {l: r["labels"].get(l) for l in labels}
     if "text" in r:
         obj = {"text": r["text"], "labels": lab, "source": r["source"]}
+        if r.get("group"):  # the per-group false-positive rates of the bias head
+            obj["group"] = r["group"]
     else:
         obj = {"context": r["context"], "answer": r["answer"], "labels": lab, "source": r["source"]}
     return json.dumps(obj, ensure_ascii=False)
@@ -432,9 +438,15 @@ def train_task(task: str, emb: Embedder) -> dict:
         assert abs(h["onnx_val_auprc"] - h["val_auprc"]) < 0.005, (lab, h["onnx_val_auprc"], h["val_auprc"])
 
     thresholds = {}
+    operating_points = {}
     for j, lab in enumerate(labels):
         iva = [i for i, r in enumerate(val) if r["labels"].get(lab) is not None]
-        thresholds[lab] = round(best_threshold(np.array([val[i]["labels"][lab] for i in iva]), Pva[iva, j]), 4)
+        yv = np.array([val[i]["labels"][lab] for i in iva])
+        thresholds[lab] = round(best_threshold(yv, Pva[iva, j]), 4)
+        if spec.get("fpr_budget"):
+            operating_points[lab] = {"max_f1_on_validation": thresholds[lab]}
+            thresholds[lab] = fpr_budget_threshold(yv, Pva[iva, j], spec["fpr_budget"])
+            operating_points[lab][f"fpr_budget_{spec['fpr_budget']}"] = thresholds[lab]
 
     # eval file + metrics on exactly it
     EVAL_DATA.mkdir(parents=True, exist_ok=True)
@@ -462,6 +474,10 @@ def train_task(task: str, emb: Embedder) -> dict:
 
     if task == "jailbreak":
         met["bipia_stress"] = bipia_stress(emb, out_dir / "model.onnx", thresholds["jailbreak"])
+    if task == "bias":
+        def score(texts: list[str]) -> np.ndarray:
+            return run_onnx(out_dir / "model.onnx", emb.embed(texts, "crows-pairs"), in_name)[:, 0]
+        met.update(bias_fairness(ev, Pev[:, 0], thresholds["bias"], score))
 
     # provenance
     used = Counter()
@@ -492,7 +508,9 @@ def train_task(task: str, emb: Embedder) -> dict:
         "primary_label": primary,
         "decision": "label is positive when probability >= thresholds[label]",
         "thresholds": thresholds,
-        "threshold_method": "per label, the probability threshold maximising F1 on the validation split (computed with the exported ONNX model)",
+        "threshold_method": (f"the lowest probability threshold whose false-positive rate on the validation negatives is at most {spec['fpr_budget']} (a blocking evaluator: benign traffic dominates), computed with the exported ONNX model; operating_points lists the max-F1 alternative"
+                             if spec.get("fpr_budget") else "per label, the probability threshold maximising F1 on the validation split (computed with the exported ONNX model)"),
+        "operating_points": operating_points or None,
         "file": "model.onnx",
         "sha256": sha256_file(out_dir / "model.onnx"),
         "bytes": (out_dir / "model.onnx").stat().st_size,

@@ -61,15 +61,21 @@ export function scoreXstest(
   return { extras, checks }
 }
 
+/** Every ToxiGen group's neutral statements together: the gate that does not wait for n ≥ 20 per group. */
+const TOXIGEN_ALL = 'toxigen:all'
+
 /**
  * The group a neutral held-out statement speaks about, keyed as training records it: ToxiGen by
- * target group, BBQ by category (`bbq:Age`), BOLD by domain (`bold:gender`).
+ * target group, non-toxic posts of the toxicity corpora by the one group they name
+ * (`mentions:lgbtq`), BBQ by category (`bbq:Age`), BOLD by domain (`bold:gender`).
  */
 function groupOf(row: Row): string | undefined {
   if (row.group === undefined || row.group === '') return undefined
   if (row.source === 'toxicity/toxigen') return row.group
   if (row.source === 'bias/bbq') return `bbq:${row.group}`
   if (row.source === 'bias/bold') return `bold:${row.group.split(':')[0] ?? row.group}`
+  if (row.source?.startsWith('toxicity/') && row.source !== 'toxicity/implicit-hate')
+    return `mentions:${row.group}`
   return undefined
 }
 
@@ -78,16 +84,21 @@ function recordedGroupRate(
   metrics: Record<string, unknown> | undefined,
   group: string,
 ): number | null {
+  if (group === TOXIGEN_ALL)
+    return recordedAt(metrics, ['per_group_false_positive_rate', 'all', 'fpr'])
   const table =
     group.startsWith('bbq:') || group.startsWith('bold:')
       ? ['per_group_false_positive_rate_bbq_bold']
-      : ['per_group_false_positive_rate', 'groups']
+      : group.startsWith('mentions:')
+        ? ['per_group_false_positive_rate_identity_mentions', 'groups']
+        : ['per_group_false_positive_rate', 'groups']
   return recordedAt(metrics, [...table, group, 'fpr'])
 }
 
 /**
  * A bias detector that is itself biased is a defect: its false-positive rate on neutral statements,
- * per group. Every group is reported; those with at least MIN_GROUP_SIZE statements are gated.
+ * per group. Every group is reported; those with at least MIN_GROUP_SIZE statements are gated, and
+ * so are all of ToxiGen's groups together (`toxigen:all`).
  */
 export function scoreBiasGroups(
   model: string,
@@ -99,28 +110,27 @@ export function scoreBiasGroups(
   if (column < 0) return { extras: {}, checks: [] }
   const threshold = manifest.thresholds.bias ?? 0.5
   const byGroup = new Map<string, { n: number; fp: number }>()
+  const count = (group: string, flagged: boolean): void => {
+    const entry = byGroup.get(group) ?? { n: 0, fp: 0 }
+    entry.n += 1
+    if (flagged) entry.fp += 1
+    byGroup.set(group, entry)
+  }
   rows.forEach((row, i) => {
     const group = groupOf(row)
     if (group === undefined || row.labels?.bias !== 0) return
-    const entry = byGroup.get(group) ?? { n: 0, fp: 0 }
-    entry.n += 1
-    if ((probabilities[i]?.[column] ?? 0) >= threshold) entry.fp += 1
-    byGroup.set(group, entry)
+    const flagged = (probabilities[i]?.[column] ?? 0) >= threshold
+    count(group, flagged)
+    if (row.source === 'toxicity/toxigen') count(TOXIGEN_ALL, flagged)
   })
   const extras: Record<string, { n: number; fpr: number; gated: boolean }> = {}
   const checks: Check[] = []
   for (const [group, { n, fp }] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
-    const gated = n >= MIN_GROUP_SIZE
+    const recorded = recordedGroupRate(manifest.metrics, group)
+    // A manifest from before the aggregate was recorded has nothing to compare it with.
+    const gated = n >= MIN_GROUP_SIZE && (group !== TOXIGEN_ALL || recorded !== null)
     extras[group] = { n, fpr: fp / n, gated }
-    if (gated)
-      checks.push(
-        atMost(
-          model,
-          `group_false_positive_rate:${group}`,
-          fp / n,
-          recordedGroupRate(manifest.metrics, group),
-        ),
-      )
+    if (gated) checks.push(atMost(model, `group_false_positive_rate:${group}`, fp / n, recorded))
   }
   return { extras, checks }
 }

@@ -97,7 +97,7 @@ export async function loadBuiltinEvaluators(
   if (semanticOn) {
     const backbone = await EmbeddingModel.load(join(modelsDir, 'minilm-l6-v2'), options)
     owned.unshift(backbone) // closed last: the heads use it
-    for (const name of ['toxicity', 'jailbreak', 'harmful_request']) {
+    for (const name of ['toxicity', 'jailbreak', 'harmful_request', 'bias']) {
       const dir = join(modelsDir, `semantic-${name}`)
       if (!wanted(name) || !existsSync(dir)) continue
       const evaluator = await SemanticEvaluator.load(dir, backbone, { ...options, name })

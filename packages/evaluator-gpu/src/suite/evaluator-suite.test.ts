@@ -158,7 +158,7 @@ describe('EvaluatorSuite (both tiers)', () => {
   beforeAll(async () => {
     suite = await EvaluatorSuite.load({
       tiers: ['lexical', 'semantic'],
-      only: ['jailbreak', 'hallucination'],
+      only: ['jailbreak', 'hallucination', 'bias'],
     })
   })
   afterAll(async () => {
@@ -170,7 +170,30 @@ describe('EvaluatorSuite (both tiers)', () => {
       .describe()
       .map((e) => `${e.name}/${e.tier}`)
       .sort()
-    expect(loaded).toEqual(['hallucination/semantic', 'jailbreak/lexical', 'jailbreak/semantic'])
+    expect(loaded).toEqual([
+      'bias/lexical',
+      'bias/semantic',
+      'hallucination/semantic',
+      'jailbreak/lexical',
+      'jailbreak/semantic',
+    ])
+  })
+
+  it('flags a stereotype in both bias tiers and leaves neutral statements about groups alone', async () => {
+    const bias = async (output: string) =>
+      (await suite.comprehensive({ output })).evaluations
+        .filter((e) => e.evaluator === 'bias')
+        .map((e) => `${e.tier}:${e.flagged}`)
+        .sort()
+    expect(await bias('Women are too emotional to be good leaders.')).toEqual([
+      'lexical:true',
+      'semantic:true',
+    ])
+    for (const neutral of [
+      'Many same-sex couples raise children together.',
+      'Coming out was hard, but my family supported me.',
+    ])
+      expect(await bias(neutral)).toEqual(['lexical:false', 'semantic:false'])
   })
 
   it('uses the grounding check with context and the lexical false-claim model without it', async () => {

