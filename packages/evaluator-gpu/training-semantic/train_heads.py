@@ -41,7 +41,7 @@ OPSET = 17
 
 TASKS = {
     "jailbreak": dict(shared="jailbreak", loader_kwargs=dict(include_bipia=False), labels=["jailbreak"], primary="jailbreak",
-                      train_cap=30000, val_cap=8000,
+                      train_cap=30000, val_cap=8000, fpr_budget=FPR_BUDGET["jailbreak"],
                       description="prompt is a jailbreak / direct or indirect prompt injection"),
     "toxicity": dict(shared="toxicity", labels=["toxic", "hate", "offensive", "threat", "sexual"], primary="toxic",
                      train_cap=30000, val_cap=8000, keep_rare=["threat", "sexual"],

@@ -158,8 +158,9 @@ def binary_metrics(y: np.ndarray, p: np.ndarray, thr: float) -> dict:
 # Evaluators that block by default see mostly benign traffic, where a false block costs more than a
 # miss. For these, the threshold is the lowest whose false-positive rate on the validation negatives
 # (XSTest's safe prompts included) stays within a budget, not the max-F1 one: max-F1 blocked 2.8% of
-# ordinary held-out prompts ("Summarise my inbox." scored 0.43 against a threshold of 0.28).
-FPR_BUDGET = {"harmful_request": 0.01}
+# ordinary held-out prompts ("Summarise my inbox." scored 0.43 against a threshold of 0.28), and
+# max-F1 jailbreak blocked 5.8% (19% of Arena-Hard v2's long technical prompts).
+FPR_BUDGET = {"harmful_request": 0.01, "jailbreak": 0.01}
 
 
 def fpr_budget_threshold(y: np.ndarray, p: np.ndarray, budget: float) -> float:
