@@ -61,6 +61,7 @@ export {
   decide,
   evaluatorRuleSchema,
   flaggedUnder,
+  ruleFor,
   verdictPolicySchema,
   type EvaluatorRule,
   type PolicyDecision,

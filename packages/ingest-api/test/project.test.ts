@@ -49,7 +49,7 @@ describe('GET /v1/project', () => {
 })
 
 describe('PATCH /v1/project/settings', () => {
-  it('stores the policy as the processor will read it, defaults filled in', async () => {
+  it('stores the policy as the processor will read it (fields left out keep the defaults)', async () => {
     const res = await setPolicy(h.keys.a.admin, {
       name: 'strict',
       gatingTier: 'lexical',
@@ -59,7 +59,7 @@ describe('PATCH /v1/project/settings', () => {
     const expected = {
       name: 'strict',
       gatingTier: 'lexical',
-      evaluators: { pii: { enabled: true, blocks: false } },
+      evaluators: { pii: { blocks: false } },
     }
     expect(projectInfoSchema.parse(res.body).settings.policy).toEqual(expected)
     expect((await getProject(h.keys.a.read)).settings.policy).toEqual(expected)

@@ -1,14 +1,20 @@
 import type { EvaluationResult } from '@anansi/protocol'
 import { z } from 'zod'
 
-/** How one evaluator counts towards the verdict. */
+/** How one evaluator counts towards the verdict; a field left out keeps the default policy's value. */
 export const evaluatorRuleSchema = z.object({
-  /** Run it at all. */
-  enabled: z.boolean().default(true),
-  /** A flagged result makes the answer unsafe (otherwise it is recorded only). */
-  blocks: z.boolean().default(true),
-  /** Override the model's own threshold for this project. */
+  /** Run it at all (default: yes). */
+  enabled: z.boolean().optional(),
+  /** A flagged result makes the answer unsafe, otherwise it is recorded only (default: see DEFAULT_POLICY; custom models block). */
+  blocks: z.boolean().optional(),
+  /** Override the model's own threshold for this project (for a multi-label model: every label's). */
   threshold: z.number().min(0).max(1).optional(),
+  /**
+   * Per-label thresholds of a multi-label evaluator (toxicity: `hate`, `threat`, `sexual` …): block
+   * threats from 0.3 but hate only from 0.8. They win over `threshold`; labels named by neither keep
+   * the model's own thresholds.
+   */
+  labelThresholds: z.record(z.string().min(1).max(64), z.number().min(0).max(1)).optional(),
 })
 
 /** A project's verdict policy: per-evaluator rules and which tier's results may gate. */
@@ -43,6 +49,24 @@ export const DEFAULT_POLICY: VerdictPolicy = verdictPolicySchema.parse({
   },
 })
 
+/**
+ * The rule a policy applies to an evaluator: its own fields, then the default policy's for that
+ * evaluator, so `{ toxicity: { threshold: 0.6 } }` does not make hallucination or refusal block.
+ * Evaluators the default does not know (custom models) are enabled and block.
+ */
+export function ruleFor(
+  policy: VerdictPolicy,
+  evaluator: string,
+): EvaluatorRule & { enabled: boolean; blocks: boolean } {
+  const own = policy.evaluators[evaluator]
+  const fallback = DEFAULT_POLICY.evaluators[evaluator]
+  return {
+    ...own,
+    enabled: own?.enabled ?? fallback?.enabled ?? true,
+    blocks: own?.blocks ?? fallback?.blocks ?? true,
+  }
+}
+
 /** The decision a policy reaches over a set of results. */
 export interface PolicyDecision {
   safe: boolean
@@ -53,10 +77,38 @@ export interface PolicyDecision {
   policy: string
 }
 
-/** Whether a result is flagged under the policy (its own threshold or the project's override). */
+/** What a multi-label result carries so that a policy can move one label's threshold. */
+const perLabelDetailsSchema = z.object({
+  primaryLabel: z.string(),
+  labelThresholds: z.record(z.string(), z.number()),
+})
+
+/**
+ * Whether a result is flagged under the policy: the model's own decision unless the project moves
+ * a threshold. A multi-label result (its `details` name each label's own threshold) is flagged when
+ * any label reaches its threshold: `labelThresholds[label]`, else `threshold`, else the model's.
+ * Any other result compares its `score` with `threshold` and, where `labelThresholds` names one of
+ * its `labels`, that label too.
+ */
 export function flaggedUnder(policy: VerdictPolicy, result: EvaluationResult): boolean {
-  const threshold = policy.evaluators[result.evaluator]?.threshold
-  return threshold === undefined ? result.flagged : result.score >= threshold
+  const rule = policy.evaluators[result.evaluator]
+  const override = rule?.threshold
+  const byLabel = rule?.labelThresholds
+  if (override === undefined && byLabel === undefined) return result.flagged
+  const scores = result.labels ?? {}
+  const own = perLabelDetailsSchema.safeParse(result.details)
+  if (own.success) {
+    const { labelThresholds } = own.data
+    return Object.entries(scores).some(([label, score]) => {
+      const threshold = byLabel?.[label] ?? override ?? labelThresholds[label]
+      return threshold !== undefined && score >= threshold
+    })
+  }
+  const primaryFlagged = override === undefined ? result.flagged : result.score >= override
+  const labelFlagged = Object.entries(byLabel ?? {}).some(
+    ([label, threshold]) => (scores[label] ?? -1) >= threshold,
+  )
+  return primaryFlagged || labelFlagged
 }
 
 /** Folds evaluation results into safe/unsafe. Unknown evaluators (custom models) block when flagged. */
@@ -65,8 +117,7 @@ export function decide(
   results: readonly EvaluationResult[],
 ): PolicyDecision {
   const counted = results.filter((r) => {
-    const rule = policy.evaluators[r.evaluator]
-    if (rule?.enabled === false) return false
+    if (!ruleFor(policy, r.evaluator).enabled) return false
     return (
       policy.gatingTier === 'any' ||
       r.tier === policy.gatingTier ||
@@ -75,9 +126,9 @@ export function decide(
     )
   })
   const reasons = counted.filter(
-    (r) => (policy.evaluators[r.evaluator]?.blocks ?? true) && flaggedUnder(policy, r),
+    (r) => ruleFor(policy, r.evaluator).blocks && flaggedUnder(policy, r),
   )
-  const blocking = counted.filter((r) => policy.evaluators[r.evaluator]?.blocks ?? true)
+  const blocking = counted.filter((r) => ruleFor(policy, r.evaluator).blocks)
   const score = blocking.reduce((max, r) => Math.max(max, r.score), 0)
   return {
     safe: reasons.length === 0,

@@ -23,7 +23,8 @@ const clamp01 = (value: number): number =>
  * Maps classifier probabilities to an evaluation result. `score` is the primary label's
  * probability. Multi-label (sigmoid): flagged when any label reaches its threshold, and `label` is
  * the flagged label with the highest probability (`none` otherwise). Multi-class (softmax): `label`
- * is the most probable class, flagged when the primary class reaches its threshold.
+ * is the most probable class, flagged when the primary class reaches its threshold. Multi-label
+ * results carry each label's own threshold in `details` (see `flaggedUnder`).
  */
 export function toEvaluationResult(output: ClassifierOutput): EvaluationResult {
   const scores: Record<string, number> = {}
@@ -44,6 +45,18 @@ export function toEvaluationResult(output: ClassifierOutput): EvaluationResult {
     if (flagged)
       label = over.reduce((best, l) => ((scores[l] ?? 0) > (scores[best] ?? 0) ? l : best))
   }
+  // A multi-label result names its labels' own thresholds, so a policy can move one of them.
+  const perLabel =
+    output.activation === 'sigmoid' && output.labels.length > 1
+      ? {
+          details: {
+            primaryLabel: output.primaryLabel,
+            labelThresholds: Object.fromEntries(
+              output.labels.map((l) => [l, output.thresholds[l] ?? 0.5]),
+            ),
+          },
+        }
+      : {}
   return {
     evaluator: output.evaluator,
     modelId: output.modelId,
@@ -57,5 +70,6 @@ export function toEvaluationResult(output: ClassifierOutput): EvaluationResult {
     flagged,
     latencyMs: output.latencyMs,
     ...(output.truncated ? { truncated: true } : {}),
+    ...perLabel,
   }
 }

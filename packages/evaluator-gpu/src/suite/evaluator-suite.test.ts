@@ -151,6 +151,20 @@ describe('EvaluatorSuite (lexical tier + PII rules)', () => {
       suite.comprehensive({ output: 'x' }, undefined, ['astrology']),
     ).rejects.toMatchObject({ code: 'invalid_input' })
   })
+
+  it("moves one toxicity label's threshold through the policy and keeps the others", async () => {
+    const veiled = { output: 'Watch your back tonight.' }
+    expect((await suite.comprehensive(veiled)).decision.safe).toBe(true)
+    const strict = verdictPolicySchema.parse({
+      evaluators: { toxicity: { labelThresholds: { threat: 0.35 } } },
+    })
+    const blocked = await suite.comprehensive(veiled, strict)
+    expect(blocked.decision.safe).toBe(false)
+    expect(blocked.decision.reasons.map((r) => r.evaluator)).toEqual(['toxicity'])
+    expect((await suite.comprehensive({ output: 'Have a nice day!' }, strict)).decision.safe).toBe(
+      true,
+    )
+  })
 })
 
 describe('EvaluatorSuite (both tiers)', () => {

@@ -8,6 +8,7 @@ import { BUILTIN_MODELS_DIR } from '../model-directory.js'
 import {
   decide,
   DEFAULT_POLICY,
+  ruleFor,
   type PolicyDecision,
   type VerdictPolicy,
 } from '../policy/verdict-policy.js'
@@ -134,7 +135,7 @@ export class EvaluatorSuite {
     const runs: Promise<EvaluationResult[]>[] = []
     for (const evaluator of this.evaluators) {
       if (names !== undefined && !names.includes(evaluator.name)) continue
-      if (policy.evaluators[evaluator.name]?.enabled === false) continue
+      if (!ruleFor(policy, evaluator.name).enabled) continue
       for (const target of this.targets.get(evaluator) ?? []) {
         const text = target === 'input' ? call.input : call.output
         if (text === undefined) continue
