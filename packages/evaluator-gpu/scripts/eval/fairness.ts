@@ -126,11 +126,17 @@ export function scoreBiasGroups(
   const extras: Record<string, { n: number; fpr: number; gated: boolean }> = {}
   const checks: Check[] = []
   for (const [group, { n, fp }] of [...byGroup].sort(([a], [b]) => a.localeCompare(b))) {
-    const recorded = recordedGroupRate(manifest.metrics, group)
-    // A manifest from before the aggregate was recorded has nothing to compare it with.
-    const gated = n >= MIN_GROUP_SIZE && (group !== TOXIGEN_ALL || recorded !== null)
+    const gated = n >= MIN_GROUP_SIZE
     extras[group] = { n, fpr: fp / n, gated }
-    if (gated) checks.push(atMost(model, `group_false_positive_rate:${group}`, fp / n, recorded))
+    if (gated)
+      checks.push(
+        atMost(
+          model,
+          `group_false_positive_rate:${group}`,
+          fp / n,
+          recordedGroupRate(manifest.metrics, group),
+        ),
+      )
   }
   return { extras, checks }
 }

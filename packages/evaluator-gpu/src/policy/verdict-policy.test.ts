@@ -160,6 +160,6 @@ describe('per-label thresholds (multi-label results)', () => {
   })
 
   it('refuses a label threshold outside [0, 1]', () => {
-    expect(policy.bind(null, { labelThresholds: { threat: 1.5 } })).toThrow()
+    expect(() => policy({ labelThresholds: { threat: 1.5 } })).toThrow()
   })
 })

@@ -5,7 +5,7 @@ import { z } from 'zod'
 export const evaluatorRuleSchema = z.object({
   /** Run it at all (default: yes). */
   enabled: z.boolean().optional(),
-  /** A flagged result makes the answer unsafe, otherwise it is recorded only (default: see DEFAULT_POLICY; custom models block). */
+  /** A flagged result makes the answer unsafe; otherwise it is only recorded (default: DEFAULT_POLICY's). */
   blocks: z.boolean().optional(),
   /** Override the model's own threshold for this project (for a multi-label model: every label's). */
   threshold: z.number().min(0).max(1).optional(),
@@ -78,10 +78,7 @@ export interface PolicyDecision {
 }
 
 /** What a multi-label result carries so that a policy can move one label's threshold. */
-const perLabelDetailsSchema = z.object({
-  primaryLabel: z.string(),
-  labelThresholds: z.record(z.string(), z.number()),
-})
+const perLabelDetailsSchema = z.object({ labelThresholds: z.record(z.string(), z.number()) })
 
 /**
  * Whether a result is flagged under the policy: the model's own decision unless the project moves

@@ -50,7 +50,6 @@ export function toEvaluationResult(output: ClassifierOutput): EvaluationResult {
     output.activation === 'sigmoid' && output.labels.length > 1
       ? {
           details: {
-            primaryLabel: output.primaryLabel,
             labelThresholds: Object.fromEntries(
               output.labels.map((l) => [l, output.thresholds[l] ?? 0.5]),
             ),
