@@ -11,7 +11,7 @@ import {
 import { webhooks, type NewAlert, type ProcessedBatch } from '@anansi/store'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { headers, openHarness, type Harness } from './harness.js'
+import { blockedVerdict, headers, openHarness, type Harness } from './harness.js'
 
 let h: Harness
 let app: ReturnType<Harness['api']>['app']
@@ -87,17 +87,7 @@ function processed(n: number, alert: Partial<NewAlert> = {}): ProcessedBatch {
   }))
   return {
     events: events.map((event) => ({ event, receivedAt: new Date().toISOString() })),
-    verdicts: events.map((event) => ({
-      eventId: event.id,
-      safe: false,
-      action: 'block',
-      score: 0.9,
-      evaluations: [],
-      anomalies: [],
-      decidedBy: 'remote',
-      decidedAt: new Date().toISOString(),
-      latencyMs: 5,
-    })),
+    verdicts: events.map((event) => blockedVerdict(event.id)),
     alerts: events.map((event) => ({
       dedupeKey: `${alert.ruleId ?? 'none'}:${event.id}`,
       severity: 'high',

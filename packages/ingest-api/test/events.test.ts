@@ -5,10 +5,9 @@ import {
   uuidv7,
   verdictSchema,
   type LlmEvent,
-  type Verdict,
 } from '@anansi/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { busKinds, headers, openHarness, type Harness } from './harness.js'
+import { blockedVerdict, busKinds, headers, openHarness, type Harness } from './harness.js'
 
 // Each bus's suite runs after the other's (vitest runs sibling suites in order), so the helpers
 // below can share this one variable.
@@ -191,18 +190,6 @@ describe.each(busKinds())('on the %s bus', (kind) => {
   })
 
   describe('reading events and verdicts', () => {
-    const verdictFor = (eventId: string): Verdict => ({
-      eventId,
-      safe: false,
-      action: 'block',
-      score: 0.9,
-      evaluations: [],
-      anomalies: [],
-      decidedBy: 'remote',
-      decidedAt: new Date().toISOString(),
-      latencyMs: 5,
-    })
-
     it('serves a stored event to its project and 404 to every other project', async () => {
       const e = event()
       await h.store.forProject(h.keys.a.projectId).insertEvents([e])
@@ -223,7 +210,7 @@ describe.each(busKinds())('on the %s bus', (kind) => {
       const pending = api.app.request(`/v1/events/${e.id}/verdict?wait=2000`, {
         headers: headers(h.keys.a.ingest),
       })
-      setTimeout(() => api.hub.publish(h.keys.a.projectId, verdictFor(e.id)), 50)
+      setTimeout(() => api.hub.publish(h.keys.a.projectId, blockedVerdict(e.id)), 50)
       const res = await pending
       expect(res.status).toBe(200)
       expect(verdictSchema.parse(await res.json()).eventId).toBe(e.id)
@@ -235,7 +222,7 @@ describe.each(busKinds())('on the %s bus', (kind) => {
       const pending = api.app.request(`/v1/events/${e.id}/verdict?wait=200`, {
         headers: headers(h.keys.b.ingest),
       })
-      setTimeout(() => api.hub.publish(h.keys.a.projectId, verdictFor(e.id)), 20)
+      setTimeout(() => api.hub.publish(h.keys.a.projectId, blockedVerdict(e.id)), 20)
       expect((await pending).status).toBe(204)
       expect(api.hub.waiting).toBe(0)
     })
@@ -244,7 +231,7 @@ describe.each(busKinds())('on the %s bus', (kind) => {
       const e = event()
       const project = h.store.forProject(h.keys.a.projectId)
       await project.insertEvents([e])
-      await project.recordVerdict(verdictFor(e.id))
+      await project.recordVerdict(blockedVerdict(e.id))
       expect(
         (
           await h

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { PGlite } from '@electric-sql/pglite'
 import { createEmbeddedBus, createKafkaBus, fromPglite, type Bus } from '@anansi/bus'
-import { TOPICS } from '@anansi/protocol'
+import { TOPICS, type Verdict } from '@anansi/protocol'
 import { openStore, type Store } from '@anansi/store'
 import { serviceAddress } from '../../../tooling/test-services.js'
 import { createIngestApi, type IngestApi, type IngestOptions } from '../src/index.js'
@@ -140,5 +140,20 @@ export function headers(
     'content-type': 'application/json',
     ...(key === undefined ? {} : { authorization: `Bearer ${key}` }),
     ...extra,
+  }
+}
+
+/** A blocking verdict for an event, as the stream processor would publish it. */
+export function blockedVerdict(eventId: string): Verdict {
+  return {
+    eventId,
+    safe: false,
+    action: 'block',
+    score: 0.9,
+    evaluations: [],
+    anomalies: [],
+    decidedBy: 'remote',
+    decidedAt: new Date().toISOString(),
+    latencyMs: 5,
   }
 }

@@ -2,7 +2,14 @@ import { uuidv7, type Verdict } from '@anansi/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startEventFeed, type EventFeed, type IngestApi } from '../src/index.js'
 import { until, untilFeedReads } from './fixtures/live-feed.js'
-import { busKinds, headers, openHarness, uniqueName, type Harness } from './harness.js'
+import {
+  blockedVerdict,
+  busKinds,
+  headers,
+  openHarness,
+  uniqueName,
+  type Harness,
+} from './harness.js'
 
 let h: Harness
 beforeAll(async () => {
@@ -58,17 +65,6 @@ const event = (model: string) => ({
   input: { type: 'text', text: 'hi' },
   status: 'ok',
 })
-const verdict = (eventId: string): Verdict => ({
-  eventId,
-  safe: false,
-  action: 'block',
-  score: 0.9,
-  evaluations: [],
-  anomalies: [],
-  decidedBy: 'remote',
-  decidedAt: new Date().toISOString(),
-  latencyMs: 2,
-})
 
 describe('GET /v1/stream (SSE)', () => {
   it('streams live events of one model and the verdicts of those events, for the key project only', async () => {
@@ -92,8 +88,8 @@ describe('GET /v1/stream (SSE)', () => {
       headers: headers(h.keys.b.ingest),
       body: JSON.stringify({ events: [event('wanted')] }),
     })
-    api.hub.publish(h.keys.a.projectId, verdict(other.id))
-    api.hub.publish(h.keys.a.projectId, verdict(wanted.id))
+    api.hub.publish(h.keys.a.projectId, blockedVerdict(other.id))
+    api.hub.publish(h.keys.a.projectId, blockedVerdict(wanted.id))
     const messages = await reading
     expect(messages.map((m) => m.event)).toEqual(['ready', 'event', 'verdict'])
     expect((JSON.parse(messages[1]?.data ?? '{}') as { id: string }).id).toBe(wanted.id)

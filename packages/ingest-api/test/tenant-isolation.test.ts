@@ -5,7 +5,7 @@ import { batchResponseSchema, uuidv7, type LlmEvent, type Verdict } from '@anans
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { attachVerdictSocket, type IngestApi } from '../src/index.js'
-import { headers, openHarness, type Harness } from './harness.js'
+import { blockedVerdict, headers, openHarness, type Harness } from './harness.js'
 
 // Project B's rows exist and B's verdicts are live; every read below uses A's keys over real HTTP.
 let h: Harness
@@ -35,24 +35,13 @@ const event = (): LlmEvent => ({
   input: { type: 'text', text: 'hi' },
   status: 'ok',
 })
-const verdictFor = (eventId: string): Verdict => ({
-  eventId,
-  safe: false,
-  action: 'block',
-  score: 0.9,
-  evaluations: [],
-  anomalies: [],
-  decidedBy: 'remote',
-  decidedAt: new Date().toISOString(),
-  latencyMs: 1,
-})
 
 /** Stores events with verdicts in a project, as the processor would. */
 async function decided(projectId: string, count: number): Promise<string[]> {
   const project = h.store.forProject(projectId)
   const events = Array.from({ length: count }, event)
   await project.insertEvents(events)
-  for (const e of events) await project.recordVerdict(verdictFor(e.id))
+  for (const e of events) await project.recordVerdict(blockedVerdict(e.id))
   return events.map((e) => e.id)
 }
 
@@ -87,9 +76,9 @@ describe("project A's keys get nothing of project B", () => {
     })
     // B's id is no anchor in A's project, so A's replay starts from A's beginning.
     await until(() => received.includes(mine[0] ?? ''))
-    for (const id of theirs) api.hub.publish(h.keys.b.projectId, verdictFor(id))
+    for (const id of theirs) api.hub.publish(h.keys.b.projectId, blockedVerdict(id))
     const sentinel = uuidv7()
-    api.hub.publish(h.keys.a.projectId, verdictFor(sentinel))
+    api.hub.publish(h.keys.a.projectId, blockedVerdict(sentinel))
     await until(() => received.includes(sentinel))
     expect(received).toContain(mine[0])
     expect(received).toContain(sentinel)
@@ -156,10 +145,10 @@ describe("project A's keys get nothing of project B", () => {
     await readUntil('event: ready')
     const theirs = event()
     await post(h.keys.b.ingest, [theirs])
-    api.hub.publish(h.keys.b.projectId, verdictFor(theirs.id))
+    api.hub.publish(h.keys.b.projectId, blockedVerdict(theirs.id))
     const mine = event()
     await post(h.keys.a.ingest, [mine])
-    api.hub.publish(h.keys.a.projectId, verdictFor(mine.id))
+    api.hub.publish(h.keys.a.projectId, blockedVerdict(mine.id))
     await readUntil(`"eventId":"${mine.id}"`)
     controller.abort()
     expect(text).toContain(`"id":"${mine.id}"`)
